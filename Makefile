@@ -1,0 +1,71 @@
+# The two commands: `make run` and `make test`. Both set everything up.
+.DEFAULT_GOAL := help
+
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+SHARED_DATA ?= ../shared/data/alms2004
+
+# The first interpreter on PATH that is Python 3.12 or newer.
+PYTHON ?= $(shell for candidate in python3.13 python3.12 python3 python; do \
+	if $$candidate -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; \
+	then echo $$candidate; break; fi; done)
+
+.PHONY: help install setup run test lint format check static data clean
+
+help:
+	@echo "make run    set up and serve the site at http://127.0.0.1:$(PORT)"
+	@echo "make test   set up and run the whole test suite"
+	@echo "make lint   ruff check and format check"
+	@echo "make format apply ruff's fixes and formatting"
+	@echo "make check  Django system check and missing migrations"
+	@echo "make data   rebuild fixtures/ from $(SHARED_DATA)"
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	@if [ -z "$(PYTHON)" ]; then \
+		echo "Python 3.12 or newer is needed (3.13 preferred)." >&2; \
+		echo "Install it (e.g. 'pyenv install 3.13') or set PYTHON=/path/to/python3.13." >&2; \
+		exit 1; fi
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --requirement requirements-dev.txt
+	@touch $@
+
+install: $(VENV)/.installed
+
+setup: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_fixtures
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+
+static: install
+	$(PY) manage.py collectstatic --noinput
+
+run: setup
+	$(VENV)/bin/gunicorn almsweb.wsgi --bind 127.0.0.1:$(PORT) --workers 2 \
+		--access-logfile -
+
+test: setup
+	$(PY) -m pytest
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+check: install
+	$(PY) manage.py check
+	$(PY) manage.py makemigrations --check --dry-run
+
+# Rebuild fixtures/ from the shared source files, in a scratch database.
+data: install
+	rm -f var/build.sqlite3
+	DJANGO_SQLITE_PATH=var/build.sqlite3 $(PY) manage.py migrate --noinput --verbosity 0
+	DJANGO_SQLITE_PATH=var/build.sqlite3 $(PY) manage.py import_season $(SHARED_DATA)
+	DJANGO_SQLITE_PATH=var/build.sqlite3 $(PY) manage.py export_fixtures
+	rm -f var/build.sqlite3
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,765 @@
+"""The 2004 American Le Mans Series as a statistician would record it.
+
+Every model has a natural key (slugs, codes, year + round) so that the
+fixtures in `fixtures/` are readable, diffable and free of integer ids.
+"""
+
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Prefetch, Q
+from django.urls import reverse
+from django.utils.text import slugify
+
+KM_PER_MILE = Decimal("1.609344")
+LB_PER_KG = Decimal("2.20462")
+
+
+class SeasonQuerySet(models.QuerySet):
+    def get_by_natural_key(self, year):
+        return self.get(year=year)
+
+
+class Season(models.Model):
+    year = models.PositiveSmallIntegerField(unique=True)
+    series_name = models.CharField(max_length=100, default="American Le Mans Series")
+    source_note = models.TextField(
+        blank=True,
+        help_text="Where the season's facts come from, shown on printed sheets.",
+    )
+
+    objects = SeasonQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-year"]
+
+    def __str__(self):
+        return f"{self.year} {self.series_name}"
+
+    def get_absolute_url(self):
+        return reverse("races:season-detail", kwargs={"year": self.year})
+
+    def natural_key(self):
+        return (self.year,)
+
+
+class CircuitQuerySet(models.QuerySet):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class Circuit(models.Model):
+    slug = models.SlugField(unique=True)
+    name = models.CharField(max_length=100)
+    city = models.CharField(max_length=100, blank=True)
+    region = models.CharField(
+        max_length=100, blank=True, help_text="State or province."
+    )
+    country = models.CharField(max_length=100, blank=True)
+    length_mi = models.DecimalField(
+        "length (miles)",
+        max_digits=5,
+        decimal_places=3,
+        null=True,
+        blank=True,
+        help_text="Lap length in miles as raced in 2004. Leave empty if unknown.",
+    )
+    turns = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Number of turns. Leave empty if unknown."
+    )
+    length_note = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Caveat about the length or turns, e.g. the year of the source.",
+    )
+
+    objects = CircuitQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(length_mi__gt=0) | Q(length_mi__isnull=True),
+                name="circuit_length_positive",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("races:circuit-detail", kwargs={"slug": self.slug})
+
+    def natural_key(self):
+        return (self.slug,)
+
+    @property
+    def length_km(self) -> Decimal | None:
+        if self.length_mi is None:
+            return None
+        return (self.length_mi * KM_PER_MILE).quantize(Decimal("0.001"))
+
+    @property
+    def location(self) -> str:
+        return ", ".join(
+            part for part in (self.city, self.region, self.country) if part
+        )
+
+
+class CarClassQuerySet(models.QuerySet):
+    def get_by_natural_key(self, code):
+        return self.get(code=code)
+
+
+class CarClass(models.Model):
+    class Code(models.TextChoices):
+        LMP1 = "LMP1", "Le Mans Prototype 1"
+        LMP2 = "LMP2", "Le Mans Prototype 2"
+        GTS = "GTS", "Grand Touring Sport"
+        GT = "GT", "Grand Touring"
+
+    code = models.CharField(max_length=4, unique=True, choices=Code)
+    name = models.CharField(max_length=50)
+    display_order = models.PositiveSmallIntegerField(
+        unique=True, help_text="Fastest class first: 1 for LMP1."
+    )
+    colour = models.CharField(
+        max_length=7,
+        help_text="Hex colour used beside the class label, e.g. #c8102e.",
+    )
+
+    objects = CarClassQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["display_order"]
+        verbose_name = "class"
+        verbose_name_plural = "classes"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(colour__regex=r"^#[0-9a-fA-F]{6}$"),
+                name="carclass_colour_is_hex",
+            ),
+        ]
+
+    def __str__(self):
+        return self.code
+
+    def natural_key(self):
+        return (self.code,)
+
+
+class ManufacturerQuerySet(models.QuerySet):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class Manufacturer(models.Model):
+    slug = models.SlugField(unique=True)
+    name = models.CharField(max_length=100)
+
+    objects = ManufacturerQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class CarModelQuerySet(models.QuerySet):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class CarModel(models.Model):
+    slug = models.SlugField(unique=True)
+    manufacturer = models.ForeignKey(
+        Manufacturer, on_delete=models.PROTECT, related_name="car_models"
+    )
+    name = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text="Model name without the make, e.g. 'R8'. Empty if unknown.",
+    )
+
+    objects = CarModelQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["manufacturer__name", "name"]
+        verbose_name = "car model"
+
+    def __str__(self):
+        return f"{self.manufacturer.name} {self.name}".strip()
+
+    def get_absolute_url(self):
+        return reverse("races:car-detail", kwargs={"slug": self.slug})
+
+    def natural_key(self):
+        return (self.slug,)
+
+    natural_key.dependencies = ["races.manufacturer"]
+
+
+class ClassRegulationQuerySet(models.QuerySet):
+    def get_by_natural_key(self, year, code):
+        return self.get(season__year=year, car_class__code=code)
+
+    def for_regulations_page(self):
+        """Regulations with their season, class and example cars."""
+        return self.select_related("season", "car_class").prefetch_related(
+            Prefetch(
+                "example_cars",
+                queryset=CarModel.objects.select_related("manufacturer"),
+            )
+        )
+
+
+class ClassRegulation(models.Model):
+    season = models.ForeignKey(
+        Season, on_delete=models.CASCADE, related_name="regulations"
+    )
+    car_class = models.ForeignKey(
+        CarClass, on_delete=models.PROTECT, related_name="regulations"
+    )
+    summary = models.TextField(blank=True, help_text="What the class is, in brief.")
+    engine_rules = models.TextField(blank=True)
+    power_min_hp = models.PositiveSmallIntegerField(null=True, blank=True)
+    power_max_hp = models.PositiveSmallIntegerField(null=True, blank=True)
+    min_weight_kg = models.PositiveSmallIntegerField(
+        "minimum weight (kg)", null=True, blank=True
+    )
+    top_speed_min_mph = models.PositiveSmallIntegerField(null=True, blank=True)
+    top_speed_max_mph = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text="Leave empty when the source gives only a lower bound ('over').",
+    )
+    notable_rules = models.TextField(blank=True)
+    history = models.TextField(blank=True)
+    constructors = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Makes named as typical of the class, comma separated.",
+    )
+    example_cars = models.ManyToManyField(
+        CarModel, blank=True, related_name="example_in_regulations"
+    )
+
+    objects = ClassRegulationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["season", "car_class"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["season", "car_class"], name="one_regulation_per_class"
+            ),
+            models.CheckConstraint(
+                condition=Q(power_max_hp__gte=models.F("power_min_hp"))
+                | Q(power_max_hp__isnull=True)
+                | Q(power_min_hp__isnull=True),
+                name="regulation_power_range_ordered",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.car_class.code} {self.season.year}"
+
+    def natural_key(self):
+        return (self.season.year, self.car_class.code)
+
+    natural_key.dependencies = ["races.season", "races.carclass"]
+
+    @property
+    def min_weight_lb(self) -> int | None:
+        if self.min_weight_kg is None:
+            return None
+        return round(self.min_weight_kg * LB_PER_KG)
+
+    @property
+    def top_speed_min_kmh(self) -> int | None:
+        if self.top_speed_min_mph is None:
+            return None
+        return round(self.top_speed_min_mph * KM_PER_MILE)
+
+    @property
+    def top_speed_max_kmh(self) -> int | None:
+        if self.top_speed_max_mph is None:
+            return None
+        return round(self.top_speed_max_mph * KM_PER_MILE)
+
+
+class TeamQuerySet(models.QuerySet):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class Team(models.Model):
+    slug = models.SlugField(unique=True)
+    name = models.CharField(max_length=100)
+
+    objects = TeamQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("races:team-detail", kwargs={"slug": self.slug})
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class DriverQuerySet(models.QuerySet):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class Driver(models.Model):
+    slug = models.SlugField(unique=True)
+    first_name = models.CharField(
+        max_length=50, blank=True, help_text="Leave empty if the sources omit it."
+    )
+    last_name = models.CharField(max_length=50)
+    nationality = models.CharField(
+        max_length=50, blank=True, help_text="Leave empty unless a source states it."
+    )
+
+    objects = DriverQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["last_name", "first_name", "slug"]
+
+    def __str__(self):
+        return self.full_name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = slugify(self.full_name)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("races:driver-detail", kwargs={"slug": self.slug})
+
+    def natural_key(self):
+        return (self.slug,)
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+    @property
+    def is_first_name_known(self) -> bool:
+        return bool(self.first_name)
+
+
+class RaceQuerySet(models.QuerySet):
+    def get_by_natural_key(self, year, round_number):
+        return self.get(season__year=year, round_number=round_number)
+
+    def for_season(self, year):
+        return self.filter(season__year=year)
+
+    def for_calendar(self):
+        """Races with their season and circuit, in calendar order."""
+        return self.select_related("season", "circuit").order_by(
+            "season__year", "round_number"
+        )
+
+
+class Race(models.Model):
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", "Scheduled"
+        PROVISIONAL = "provisional", "Provisional"
+        OFFICIAL = "official", "Official"
+
+    class Completeness(models.TextChoices):
+        COMPLETE = "complete", "Complete classification"
+        PARTIAL = "partial", "Partial classification"
+
+    season = models.ForeignKey(Season, on_delete=models.PROTECT, related_name="races")
+    round_number = models.PositiveSmallIntegerField("round")
+    slug = models.SlugField(help_text="Short name used in the URL, e.g. 'mid-ohio'.")
+    name = models.CharField("official name", max_length=150)
+    alternative_names = models.CharField(
+        max_length=200, blank=True, help_text="Other names the event was known by."
+    )
+    circuit = models.ForeignKey(Circuit, on_delete=models.PROTECT, related_name="races")
+    held_on = models.DateField("date", null=True, blank=True)
+    race_length = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text="As announced, e.g. '2 hours 45 minutes' or '10 hours or 1,000 "
+        "miles (whichever first)'. Leave empty if unknown.",
+    )
+    duration = models.DurationField(
+        null=True, blank=True, help_text="Scheduled duration, if the race is timed."
+    )
+    distance_mi = models.PositiveIntegerField(
+        "distance (miles)",
+        null=True,
+        blank=True,
+        help_text="Scheduled distance, if the race has one.",
+    )
+    summary = models.TextField(
+        blank=True, help_text="Race report in Markdown, written in our own words."
+    )
+    status = models.CharField(
+        max_length=12,
+        choices=Status,
+        default=Status.SCHEDULED,
+        help_text="Provisional until the results are confirmed, then official.",
+    )
+    completeness = models.CharField(
+        max_length=8,
+        choices=Completeness,
+        default=Completeness.PARTIAL,
+        help_text="Complete only when every car that took part is entered.",
+    )
+    reported_starters = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text="Number of starters reported by a source, for partial "
+        "classifications. Leave empty if unknown.",
+    )
+    source_note = models.TextField(
+        blank=True, help_text="Where this round's facts come from and what is missing."
+    )
+
+    objects = RaceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["season", "round_number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["season", "round_number"], name="one_race_per_round"
+            ),
+            models.UniqueConstraint(
+                fields=["season", "slug"], name="race_slug_unique_in_season"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.season.year} R{self.round_number} {self.name}"
+
+    def get_absolute_url(self):
+        return reverse(
+            "races:race-detail", kwargs={"year": self.season.year, "slug": self.slug}
+        )
+
+    def natural_key(self):
+        return (self.season.year, self.round_number)
+
+    natural_key.dependencies = ["races.season", "races.circuit"]
+
+    @property
+    def is_complete(self) -> bool:
+        return self.completeness == self.Completeness.COMPLETE
+
+
+class EntryQuerySet(models.QuerySet):
+    def get_by_natural_key(self, year, round_number, slug):
+        return self.get(
+            race__season__year=year, race__round_number=round_number, slug=slug
+        )
+
+    def for_results_table(self):
+        """Entries with class, team, car, ordered crew and story."""
+        return self.select_related(
+            "race__season",
+            "race__circuit",
+            "car_class",
+            "team",
+            "car_model__manufacturer",
+            "story",
+        ).prefetch_related(
+            Prefetch("crew", queryset=Crew.objects.select_related("driver"))
+        )
+
+
+class Entry(models.Model):
+    """One car in one race, with its result."""
+
+    class Status(models.TextChoices):
+        RUNNING = "running", "Running at the finish"
+        CLASSIFIED = "classified", "Classified"
+        RETIRED = "retired", "Retired (DNF)"
+        NOT_CLASSIFIED = "nc", "Not classified"
+        DISQUALIFIED = "dsq", "Disqualified"
+        DID_NOT_START = "dns", "Did not start"
+        UNKNOWN = "unknown", "Unknown"
+
+    class Tyre(models.TextChoices):
+        UNKNOWN = "", "Unknown"
+        BRIDGESTONE = "B", "Bridgestone"
+        DUNLOP = "D", "Dunlop"
+        GOODYEAR = "G", "Goodyear"
+        MICHELIN = "M", "Michelin"
+        PIRELLI = "P", "Pirelli"
+        YOKOHAMA = "Y", "Yokohama"
+
+    race = models.ForeignKey(Race, on_delete=models.CASCADE, related_name="entries")
+    slug = models.SlugField(
+        help_text="Identifies the car within the race: its number when known "
+        "(e.g. '38'), otherwise the crew's surnames. Used in links (#car-38)."
+    )
+    car_number = models.CharField(
+        max_length=4,
+        blank=True,
+        help_text="As painted on the car, e.g. '007'. Leave empty if unknown.",
+    )
+    car_class = models.ForeignKey(
+        CarClass, on_delete=models.PROTECT, related_name="entries", verbose_name="class"
+    )
+    team = models.ForeignKey(
+        Team,
+        on_delete=models.PROTECT,
+        related_name="entries",
+        null=True,
+        blank=True,
+        help_text="Leave empty if no source names the team for this race.",
+    )
+    car_model = models.ForeignKey(
+        CarModel,
+        on_delete=models.PROTECT,
+        related_name="entries",
+        null=True,
+        blank=True,
+        verbose_name="car",
+    )
+    engine = models.CharField(max_length=100, blank=True)
+    tyre = models.CharField(max_length=1, blank=True, choices=Tyre, default="")
+    drivers = models.ManyToManyField(Driver, through="Crew", related_name="entries")
+
+    position = models.PositiveSmallIntegerField(
+        "overall position",
+        null=True,
+        blank=True,
+        help_text="Place in the overall classification. Leave empty if unknown.",
+    )
+    reported_class_position = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text="Only for partial classifications, where the overall order "
+        "cannot tell the class position: the class position a source states.",
+    )
+    laps = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Laps completed. Leave empty if unknown."
+    )
+    status = models.CharField(max_length=10, choices=Status, default=Status.UNKNOWN)
+    reason = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text="Why the car retired or did not start, e.g. 'oil pressure'.",
+    )
+    grid = models.PositiveSmallIntegerField(
+        "grid position",
+        null=True,
+        blank=True,
+        help_text="Overall starting position, where a source states it.",
+    )
+    note = models.TextField(
+        blank=True, help_text="Caveats about this row's data, shown to readers."
+    )
+
+    objects = EntryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["race", models.F("position").asc(nulls_last=True), "slug"]
+        verbose_name_plural = "entries"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["race", "slug"], name="entry_slug_unique_in_race"
+            ),
+            models.UniqueConstraint(
+                fields=["race", "car_number"],
+                condition=~Q(car_number=""),
+                name="one_car_number_per_race",
+                violation_error_message="Another car in this race has this number.",
+            ),
+            models.UniqueConstraint(
+                fields=["race", "position"],
+                name="one_position_per_race",
+                violation_error_message="Another car in this race has this position.",
+            ),
+            models.UniqueConstraint(
+                fields=["race", "grid"],
+                name="one_grid_slot_per_race",
+                violation_error_message="Another car in this race starts from "
+                "this grid position.",
+            ),
+            models.CheckConstraint(
+                condition=Q(laps__gte=0) | Q(laps__isnull=True),
+                name="laps_not_negative",
+                violation_error_message="Laps cannot be negative.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="dns") | Q(laps__isnull=True) | Q(laps=0),
+                name="dns_has_no_laps",
+                violation_error_message="A car that did not start has no laps.",
+            ),
+            models.CheckConstraint(
+                condition=Q(position__gte=1) | Q(position__isnull=True),
+                name="position_starts_at_one",
+                violation_error_message="Positions start at 1.",
+            ),
+        ]
+
+    def __str__(self):
+        number = f"#{self.car_number}" if self.car_number else self.slug
+        return f"{number} ({self.race})"
+
+    def get_absolute_url(self):
+        return f"{self.race.get_absolute_url()}#{self.anchor}"
+
+    def natural_key(self):
+        return (*self.race.natural_key(), self.slug)
+
+    natural_key.dependencies = [
+        "races.race",
+        "races.carclass",
+        "races.team",
+        "races.carmodel",
+    ]
+
+    @property
+    def anchor(self) -> str:
+        return f"car-{self.slug}"
+
+    @property
+    def story_anchor(self) -> str:
+        return f"story-{self.slug}"
+
+    @property
+    def has_started(self) -> bool:
+        return self.status != self.Status.DID_NOT_START
+
+    @property
+    def is_running_at_finish(self) -> bool:
+        return self.status == self.Status.RUNNING
+
+    @property
+    def is_in_finishing_order(self) -> bool:
+        """Placed in the order of finishers (running, classified or retired)."""
+        return self.status in {
+            self.Status.RUNNING,
+            self.Status.CLASSIFIED,
+            self.Status.RETIRED,
+            self.Status.UNKNOWN,
+        }
+
+    @property
+    def status_label(self) -> str:
+        label = self.get_status_display()
+        return f"{label}: {self.reason}" if self.reason else label
+
+    @property
+    def crew_drivers(self) -> list[Driver]:
+        """Drivers in driving order; uses the prefetched crew when present."""
+        return [member.driver for member in self.crew.all()]
+
+    def clean(self):
+        errors = {}
+        if self.status == self.Status.DID_NOT_START and self.laps:
+            errors["laps"] = "A car that did not start has no laps."
+        if self.reported_class_position and self.race_id and self.race.is_complete:
+            errors["reported_class_position"] = (
+                "The class position of a complete classification comes from "
+                "the overall order; leave this empty."
+            )
+        if errors:
+            raise ValidationError(errors)
+
+
+class CrewQuerySet(models.QuerySet):
+    def get_by_natural_key(self, year, round_number, entry_slug, driver_slug):
+        return self.get(
+            entry__race__season__year=year,
+            entry__race__round_number=round_number,
+            entry__slug=entry_slug,
+            driver__slug=driver_slug,
+        )
+
+
+class Crew(models.Model):
+    """A driver of an entry, in driving order."""
+
+    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="crew")
+    driver = models.ForeignKey(Driver, on_delete=models.PROTECT, related_name="crews")
+    order = models.PositiveSmallIntegerField(
+        default=1, help_text="1 for the first driver listed."
+    )
+
+    objects = CrewQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["entry", "order"]
+        verbose_name = "crew member"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["entry", "driver"],
+                name="driver_once_per_entry",
+                violation_error_message="This driver is already in the crew.",
+            ),
+            models.UniqueConstraint(
+                fields=["entry", "order"], name="one_driver_per_crew_slot"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.driver} in {self.entry}"
+
+    def natural_key(self):
+        return (*self.entry.natural_key(), self.driver.slug)
+
+    natural_key.dependencies = ["races.entry", "races.driver"]
+
+
+class StoryQuerySet(models.QuerySet):
+    def get_by_natural_key(self, year, round_number, entry_slug):
+        return self.get(
+            entry__race__season__year=year,
+            entry__race__round_number=round_number,
+            entry__slug=entry_slug,
+        )
+
+
+class Story(models.Model):
+    """What happened to one car in one race, in our own words."""
+
+    race = models.ForeignKey(Race, on_delete=models.CASCADE, related_name="stories")
+    entry = models.OneToOneField(Entry, on_delete=models.CASCADE, related_name="story")
+    headline = models.CharField(max_length=150)
+    body = models.TextField(help_text="Markdown. Written in our own words.")
+
+    objects = StoryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["race", "entry__position"]
+        verbose_name_plural = "stories"
+
+    def __str__(self):
+        return self.headline
+
+    def get_absolute_url(self):
+        return f"{self.race.get_absolute_url()}#{self.entry.story_anchor}"
+
+    def natural_key(self):
+        return self.entry.natural_key()
+
+    natural_key.dependencies = ["races.entry"]
+
+    def clean(self):
+        if self.race_id and self.entry_id and self.entry.race_id != self.race_id:
+            raise ValidationError(
+                {
+                    "entry": "This car took part in another race; pick a car of "
+                    "this race."
+                }
+            )

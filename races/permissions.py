@@ -1,0 +1,39 @@
+"""The Editors group: who may change season data in the admin."""
+
+EDITORS_GROUP = "Editors"
+
+# Every model of the races app; editors may add, change, delete and view them.
+SEASON_DATA_MODELS = [
+    "season",
+    "circuit",
+    "carclass",
+    "classregulation",
+    "manufacturer",
+    "carmodel",
+    "team",
+    "driver",
+    "race",
+    "entry",
+    "crew",
+    "story",
+]
+ACTIONS = ["add", "change", "delete", "view"]
+
+
+def sync_editors_group(apps, schema_editor=None):
+    """Create the Editors group with exactly the season data permissions."""
+    from django.contrib.auth.management import create_permissions
+
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, verbosity=0, apps=apps)
+        app_config.models_module = None
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    group, _ = Group.objects.get_or_create(name=EDITORS_GROUP)
+    codenames = [f"{a}_{m}" for m in SEASON_DATA_MODELS for a in ACTIONS]
+    group.permissions.set(
+        Permission.objects.filter(
+            content_type__app_label="races", codename__in=codenames
+        )
+    )

@@ -1,0 +1,29 @@
+import pytest
+from django.core.management import call_command
+
+from races.fixtures import FIXTURE_NAME, models_in_dependency_order
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Every test starts from the committed 2004 season."""
+    with django_db_blocker.unblock():
+        call_command("loaddata", FIXTURE_NAME, verbosity=0)
+
+
+@pytest.fixture(autouse=True)
+def plain_static_storage(settings):
+    """Tests need no collectstatic run."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {
+            "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        },
+    }
+
+
+@pytest.fixture
+def empty_database(db):
+    """Remove all season data (rolled back after the test)."""
+    for model in reversed(models_in_dependency_order()):
+        model._default_manager.all().delete()

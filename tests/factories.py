@@ -1,0 +1,108 @@
+"""Plain helpers that build season data with sensible defaults."""
+
+import datetime
+import itertools
+
+from django.db.models import Max
+
+from races.models import (
+    CarClass,
+    CarModel,
+    Circuit,
+    Crew,
+    Driver,
+    Entry,
+    Manufacturer,
+    Race,
+    Season,
+    Team,
+)
+
+_numbers = itertools.count(1)
+
+
+def unique(prefix: str) -> str:
+    return f"{prefix}-{next(_numbers)}"
+
+
+def make_season(year: int = 1999) -> Season:
+    season, _ = Season.objects.get_or_create(year=year)
+    return season
+
+
+def make_circuit(**overrides) -> Circuit:
+    slug = overrides.pop("slug", unique("circuit"))
+    fields = {"name": slug.title(), "length_mi": "2.250", "turns": 13}
+    fields.update(overrides)
+    return Circuit.objects.create(slug=slug, **fields)
+
+
+def car_class(code: str) -> CarClass:
+    """The class with this code, created with defaults if missing."""
+    order = {"LMP1": 1, "LMP2": 2, "GTS": 3, "GT": 4}[code]
+    found, _ = CarClass.objects.get_or_create(
+        code=code,
+        defaults={"name": code, "display_order": order, "colour": "#333333"},
+    )
+    return found
+
+
+def make_race(**overrides) -> Race:
+    season = overrides.pop("season", None) or make_season()
+    last_round = season.races.aggregate(last=Max("round_number"))["last"] or 0
+    round_number = overrides.pop("round_number", last_round + 1)
+    fields = {
+        "slug": unique("race"),
+        "name": "Test Grand Prix",
+        "held_on": datetime.date(1999, 6, 1),
+        "race_length": "2 hours 45 minutes",
+        "status": Race.Status.PROVISIONAL,
+        "completeness": Race.Completeness.COMPLETE,
+    }
+    fields.update(overrides)
+    if "circuit" not in fields:
+        fields["circuit"] = make_circuit()
+    return Race.objects.create(season=season, round_number=round_number, **fields)
+
+
+def make_driver(last_name: str = "", **overrides) -> Driver:
+    last_name = last_name or unique("Driver")
+    fields = {"first_name": "Test", "last_name": last_name}
+    fields.update(overrides)
+    return Driver.objects.create(**fields)
+
+
+def make_team(name: str = "") -> Team:
+    name = name or unique("Team")
+    team, _ = Team.objects.get_or_create(slug=name.lower(), defaults={"name": name})
+    return team
+
+
+def make_car_model(name: str = "R8", make: str = "Audi") -> CarModel:
+    manufacturer, _ = Manufacturer.objects.get_or_create(
+        slug=make.lower(), defaults={"name": make}
+    )
+    car, _ = CarModel.objects.get_or_create(
+        slug=f"{make}-{name}".lower(),
+        defaults={"manufacturer": manufacturer, "name": name},
+    )
+    return car
+
+
+def make_entry(race: Race, class_code: str = "LMP1", **overrides) -> Entry:
+    drivers = overrides.pop("drivers", None) or [make_driver()]
+    number = overrides.pop("car_number", str(next(_numbers)))
+    fields = {
+        "slug": number or unique("car"),
+        "car_number": number,
+        "car_class": car_class(class_code),
+        "team": make_team(),
+        "car_model": make_car_model(),
+        "status": Entry.Status.RUNNING,
+        "laps": 100,
+    }
+    fields.update(overrides)
+    entry = Entry.objects.create(race=race, **fields)
+    for order, driver in enumerate(drivers, start=1):
+        Crew.objects.create(entry=entry, driver=driver, order=order)
+    return entry

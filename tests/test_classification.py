@@ -1,0 +1,92 @@
+import pytest
+
+from races.classification import classify, known_prefix_end, podiums
+from races.models import Entry, Race
+
+from .factories import make_entry, make_race
+
+pytestmark = pytest.mark.django_db
+
+
+def rows_of(race):
+    return classify(race.entries.for_results_table())
+
+
+def test_known_prefix_stops_at_the_first_gap():
+    assert known_prefix_end([1, 2, 3, 5, None]) == 3
+    assert known_prefix_end([None, 2]) == 0
+
+
+def test_class_positions_follow_the_overall_order():
+    race = make_race()
+    make_entry(race, "LMP1", position=1, laps=120)
+    make_entry(race, "GT", position=2, laps=110)
+    make_entry(race, "LMP1", position=3, laps=118)
+    make_entry(race, "GT", position=4, laps=107)
+    rows = rows_of(race)
+    assert [(r.entry.car_class.code, r.class_position) for r in rows] == [
+        ("LMP1", 1),
+        ("GT", 1),
+        ("LMP1", 2),
+        ("GT", 2),
+    ]
+    assert [r.laps_behind_class_leader for r in rows] == [0, 0, 2, 3]
+
+
+def test_non_starters_disqualified_and_unclassified_sit_below_the_finishers():
+    race = make_race()
+    make_entry(race, slug="dns", status=Entry.Status.DID_NOT_START, laps=None)
+    make_entry(race, slug="dsq", status=Entry.Status.DISQUALIFIED, position=1)
+    make_entry(race, slug="nc", status=Entry.Status.NOT_CLASSIFIED, laps=20)
+    make_entry(race, slug="p2", position=3, laps=90)
+    make_entry(race, slug="retired", position=2, status=Entry.Status.RETIRED)
+    order = [row.entry.slug for row in rows_of(race)]
+    assert order == ["retired", "p2", "nc", "dsq", "dns"]
+
+
+def test_non_starters_get_no_class_position():
+    race = make_race()
+    make_entry(race, position=1)
+    dns = make_entry(race, position=2, status=Entry.Status.DID_NOT_START, laps=None)
+    row = next(r for r in rows_of(race) if r.entry == dns)
+    assert row.class_position is None
+    assert row.laps_behind_class_leader is None
+
+
+def test_partial_classification_derives_class_positions_only_where_the_order_is_known():
+    race = make_race(completeness=Race.Completeness.PARTIAL)
+    make_entry(race, "GT", slug="known", position=1)
+    make_entry(race, "GT", slug="beyond-a-gap", position=16)
+    make_entry(race, "GT", slug="stated", position=20, reported_class_position=7)
+    make_entry(race, "GTS", slug="no-position", reported_class_position=1)
+    positions = {row.entry.slug: row.class_position for row in rows_of(race)}
+    assert positions == {
+        "known": 1,
+        "beyond-a-gap": None,
+        "stated": 7,
+        "no-position": 1,
+    }
+
+
+def test_podiums_list_the_top_three_of_each_class_in_class_order():
+    race = make_race()
+    for position in range(1, 5):
+        make_entry(race, "GT", position=position)
+    make_entry(race, "LMP1", position=5)
+    result = podiums(rows_of(race))
+    assert [car_class.code for car_class, _ in result] == ["LMP1", "GT"]
+    assert [row.class_position for row in result[1][1]] == [1, 2, 3]
+
+
+def test_mid_ohio_class_winners_match_the_podium_photo():
+    race = Race.objects.get(slug="mid-ohio")
+    winners = {
+        car_class.code: [d.last_name for d in top[0].drivers]
+        for car_class, top in podiums(rows_of(race))
+    }
+    assert winners == {
+        "LMP1": ["Lehto", "Werner"],
+        "LMP2": ["Field", "Liddell"],
+        "GTS": ["Fellows", "O'Connell"],
+        "GT": ["van Overbeek", "Law"],
+    }

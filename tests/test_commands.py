@@ -1,0 +1,114 @@
+from io import StringIO
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.management import CommandError, call_command
+
+from races.models import Race, Season
+
+pytestmark = pytest.mark.django_db
+
+CALENDAR = (
+    "round,race_name,alt_names,circuit,city,state_province,country,date,"
+    "duration_or_distance,track_length_mi,turns,src\n"
+    "2,American Le Mans at Mid-Ohio,,Mid-Ohio Sports Car Course,Lexington,Ohio,"
+    "USA,2004-06-27,2 hours 45 minutes,2.25,13,x\n"
+)
+HEADER = (
+    "round,pos,class,class_pos,car_no,team,drivers,chassis,engine,tyre,laps,gap,"
+    "status,grid,fastest_lap,src,xref\n"
+)
+
+
+def source_folder(tmp_path, *rows):
+    (tmp_path / "results").mkdir()
+    (tmp_path / "calendar.csv").write_text(CALENDAR)
+    (tmp_path / "results" / "02-mid-ohio.csv").write_text(HEADER + "".join(rows))
+    return tmp_path
+
+
+def run(*args, **options):
+    out = StringIO()
+    call_command(*args, stdout=out, **options)
+    return out.getvalue()
+
+
+def test_load_fixtures_fills_an_empty_database(empty_database):
+    assert not Season.objects.exists()
+    run("load_fixtures", verbosity=0)
+    assert Race.objects.count() == 9
+
+
+def test_load_fixtures_keeps_an_editors_change():
+    race = Race.objects.get(slug="mid-ohio")
+    race.name = "Edited by an editor"
+    race.save()
+    assert "not loading" in run("load_fixtures")
+    race.refresh_from_db()
+    assert race.name == "Edited by an editor"
+
+
+def test_import_season_builds_a_round_from_csv(empty_database, tmp_path):
+    folder = source_folder(
+        tmp_path,
+        "2,1,LMP1,1,38,ADT Champion Racing,JJ Lehto / Marco Werner,Audi R8,,,124,,"
+        "finished,2,,s,\n",
+        "2,2,GTS,1,,,Weickardt / Belloc,Dodge Viper,,,,,DNS,,,s,\n",
+    )
+    run("import_season", folder)
+    race = Race.objects.get(slug="mid-ohio")
+    assert race.entries.count() == 2
+    winner = race.entries.get(position=1)
+    assert [d.full_name for d in winner.crew_drivers] == ["JJ Lehto", "Marco Werner"]
+    assert race.entries.get(slug="weickardt-belloc").status == "dns"
+
+
+def test_import_season_dry_run_writes_nothing(empty_database, tmp_path):
+    folder = source_folder(tmp_path)
+    assert "Dry run" in run("import_season", folder, dry_run=True)
+    assert not Season.objects.exists()
+
+
+def test_import_season_names_the_bad_line_and_writes_nothing(empty_database, tmp_path):
+    folder = source_folder(
+        tmp_path,
+        "2,1,LMP1,1,38,Team,JJ Lehto,Audi R8,,,124,,finished,,,s,\n",
+        "2,2,LMP9,1,39,Team,A Driver,Audi R8,,,120,,finished,,,s,\n",
+    )
+    with pytest.raises(CommandError, match="line 3: class 'LMP9'"):
+        run("import_season", folder)
+    assert not Season.objects.exists()
+
+
+def test_import_season_refuses_a_database_that_has_the_season(tmp_path):
+    with pytest.raises(CommandError, match="already holds"):
+        run("import_season", source_folder(tmp_path))
+
+
+def test_export_fixtures_dry_run_counts_rows(tmp_path):
+    output = tmp_path / "out.json"
+    assert "Would write" in run("export_fixtures", output=output, dry_run=True)
+    assert not output.exists()
+
+
+def test_create_editor_takes_the_password_from_the_environment(monkeypatch):
+    monkeypatch.setenv("DJANGO_EDITOR_PASSWORD", "a-long-enough-pass-phrase")
+    run("create_editor", "maria")
+    user = User.objects.get(username="maria")
+    assert user.is_staff and not user.is_superuser
+    assert user.groups.filter(name="Editors").exists()
+    assert user.check_password("a-long-enough-pass-phrase")
+
+
+def test_create_editor_refuses_a_weak_password(monkeypatch):
+    monkeypatch.setenv("DJANGO_EDITOR_PASSWORD", "123")
+    with pytest.raises(CommandError):
+        run("create_editor", "weak")
+    assert not User.objects.filter(username="weak").exists()
+
+
+def test_create_editor_refuses_an_existing_username(monkeypatch, django_user_model):
+    django_user_model.objects.create_user("taken")
+    monkeypatch.setenv("DJANGO_EDITOR_PASSWORD", "a-long-enough-pass-phrase")
+    with pytest.raises(CommandError, match="already exists"):
+        run("create_editor", "taken")

@@ -1,0 +1,124 @@
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from races.models import Circuit, ClassRegulation, Crew, Driver, Entry, Story
+
+from .factories import make_circuit, make_driver, make_entry, make_race
+
+pytestmark = pytest.mark.django_db
+
+
+def test_car_number_is_unique_within_a_race():
+    race = make_race()
+    make_entry(race, car_number="38")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        make_entry(race, car_number="38")
+
+
+def test_car_numbers_may_be_unknown_for_several_cars():
+    race = make_race()
+    make_entry(race, car_number="", slug="a")
+    make_entry(race, car_number="", slug="b")
+    assert race.entries.filter(car_number="").count() == 2
+
+
+def test_car_number_keeps_leading_zeros():
+    entry = make_entry(make_race(), car_number="007")
+    entry.refresh_from_db()
+    assert entry.car_number == "007"
+
+
+def test_finishing_position_is_unique_within_a_race():
+    race = make_race()
+    make_entry(race, position=1)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        make_entry(race, position=1)
+
+
+def test_same_position_in_two_races_is_fine():
+    make_entry(make_race(), position=1)
+    make_entry(make_race(), position=1)
+
+
+def test_negative_laps_are_refused_by_the_database():
+    entry = make_entry(make_race())
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Entry.objects.filter(pk=entry.pk).update(laps=-1)
+
+
+def test_a_non_starter_cannot_have_laps_in_the_database():
+    entry = make_entry(make_race(), status=Entry.Status.DID_NOT_START, laps=None)
+    with pytest.raises(IntegrityError) as error, transaction.atomic():
+        Entry.objects.filter(pk=entry.pk).update(laps=3)
+    assert "dns_has_no_laps" in str(error.value)
+
+
+def test_a_non_starter_with_laps_fails_validation_with_a_clear_message():
+    entry = make_entry(make_race(), status=Entry.Status.DID_NOT_START, laps=None)
+    entry.laps = 3
+    with pytest.raises(ValidationError) as error:
+        entry.full_clean()
+    assert "did not start has no laps" in str(error.value)
+
+
+def test_a_driver_appears_once_per_crew():
+    driver = make_driver("Lehto")
+    entry = make_entry(make_race(), drivers=[driver])
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Crew.objects.create(entry=entry, driver=driver, order=2)
+
+
+def test_constraints_have_names_the_admin_can_show():
+    names = {constraint.name for constraint in Entry._meta.constraints}
+    assert {
+        "one_car_number_per_race",
+        "one_position_per_race",
+        "laps_not_negative",
+        "dns_has_no_laps",
+    } <= names
+
+
+def test_story_must_belong_to_a_car_of_its_race():
+    entry = make_entry(make_race())
+    story = Story(race=make_race(), entry=entry, headline="H", body="B")
+    with pytest.raises(ValidationError) as error:
+        story.full_clean()
+    assert "another race" in str(error.value)
+
+
+def test_reported_class_position_is_refused_in_a_complete_classification():
+    entry = make_entry(make_race(), reported_class_position=2)
+    with pytest.raises(ValidationError):
+        entry.full_clean()
+
+
+def test_circuit_length_in_km_is_derived_from_miles():
+    circuit = make_circuit(length_mi=Decimal("2.250"))
+    assert circuit.length_km == Decimal("3.621")
+
+
+def test_circuit_with_unknown_length_has_unknown_km():
+    assert Circuit(name="X", slug="x").length_km is None
+
+
+def test_regulation_converts_weight_and_speed():
+    regulation = ClassRegulation.objects.get(season__year=2004, car_class__code="LMP1")
+    assert regulation.min_weight_kg == 900
+    assert regulation.min_weight_lb == 1984
+    assert regulation.top_speed_min_kmh == 322
+
+
+def test_driver_slug_is_made_from_the_name():
+    driver = Driver.objects.create(first_name="Jörg", last_name="Bergmeister-Test")
+    assert driver.slug == "jorg-bergmeister-test"
+
+
+def test_driver_without_first_name_shows_the_surname():
+    assert Driver(last_name="Petersen").full_name == "Petersen"
+
+
+def test_entry_anchor_uses_its_slug():
+    assert Entry(slug="38").anchor == "car-38"

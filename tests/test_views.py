@@ -1,0 +1,163 @@
+import re
+
+import pytest
+from django.urls import reverse
+from pytest_django.asserts import assertContains, assertNotContains
+
+from races.models import Driver, Race
+
+from .factories import make_entry, make_race
+
+pytestmark = pytest.mark.django_db
+
+MID_OHIO = reverse("races:race-detail", kwargs={"year": 2004, "slug": "mid-ohio"})
+
+
+def result_rows(response):
+    """The ids of the results table's rows, in order."""
+    html = response.content.decode()
+    table = html[html.index('<table class="results"') :]
+    table = table[: table.index("</table>")]
+    return re.findall(r'<tr id="car-([^"]+)"', table)
+
+
+def test_home_lists_every_round_with_a_link(client):
+    response = client.get(reverse("races:home"))
+    for race in Race.objects.all():
+        assertContains(response, race.get_absolute_url())
+
+
+def test_season_calendar_shows_class_winners(client):
+    response = client.get(reverse("races:season-detail", kwargs={"year": 2004}))
+    assertContains(response, "Mobil 1 12 Hours of Sebring")
+    assertContains(response, "Johannes van Overbeek")
+
+
+def test_unknown_season_is_a_404(client):
+    response = client.get(reverse("races:season-detail", kwargs={"year": 1950}))
+    assert response.status_code == 404
+
+
+def test_mid_ohio_page_lists_all_27_cars(client):
+    response = client.get(MID_OHIO)
+    assert len(result_rows(response)) == 27
+    assertContains(response, "Lamborghini Murciélago R-GT")
+
+
+def test_results_are_in_official_order_by_default(client):
+    rows = result_rows(client.get(MID_OHIO))
+    assert rows[:3] == ["38", "20", "3"]
+    assert rows[-2:] == ["weickardt-belloc", "krohn-maxwell"]
+
+
+def test_results_sort_by_laps_descending(client):
+    rows = result_rows(client.get(MID_OHIO, {"sort": "-laps"}))
+    assert rows[0] == "38"
+
+
+def test_results_sort_by_car_number_numerically(client):
+    rows = result_rows(client.get(MID_OHIO, {"sort": "car_number"}))
+    assert rows[:4] == ["3", "4", "16", "20"]
+
+
+def test_class_filter_shows_only_that_class_and_keeps_the_sort(client):
+    response = client.get(MID_OHIO, {"class": "LMP1", "sort": "-laps"})
+    assert result_rows(response) == ["38", "20", "field-dayton", "16"]
+    assertContains(response, 'name="sort" value="-laps"')
+
+
+def test_bad_class_and_sort_fall_back_to_defaults(client):
+    response = client.get(MID_OHIO, {"class": "F1", "sort": "drop table"})
+    assert response.status_code == 200
+    assert len(result_rows(response)) == 27
+
+
+def test_partial_round_says_how_much_is_known(client):
+    response = client.get(
+        reverse("races:race-detail", kwargs={"year": 2004, "slug": "lime-rock"})
+    )
+    assertContains(response, "Partial classification")
+    assertContains(response, "We know 2 of the 27 cars that started")
+
+
+def test_complete_round_has_no_partial_notice(client):
+    assertNotContains(client.get(MID_OHIO), "Partial classification")
+
+
+def test_story_and_results_row_link_to_each_other(client):
+    response = client.get(MID_OHIO)
+    assertContains(response, 'id="story-38"')
+    assertContains(response, 'href="#story-38"')
+    assertContains(response, 'href="#car-38"')
+
+
+def test_unknown_race_is_a_styled_404(client):
+    response = client.get(
+        reverse("races:race-detail", kwargs={"year": 2004, "slug": "monaco"})
+    )
+    assertContains(response, "Page not found", status_code=404)
+    assertContains(response, reverse("races:home"), status_code=404)
+
+
+@pytest.mark.parametrize(
+    ("name", "slug"),
+    [
+        ("driver-detail", "marco-werner"),
+        ("team-detail", "dyson-racing"),
+        ("car-detail", "audi-r8"),
+        ("circuit-detail", "mid-ohio-sports-car-course"),
+    ],
+)
+def test_detail_pages_render_and_404_for_unknown_slugs(client, name, slug):
+    assert (
+        client.get(reverse(f"races:{name}", kwargs={"slug": slug})).status_code == 200
+    )
+    missing = client.get(reverse(f"races:{name}", kwargs={"slug": "nobody"}))
+    assert missing.status_code == 404
+
+
+def test_driver_page_lists_every_race_of_the_driver(client):
+    werner = Driver.objects.get(slug="marco-werner")
+    response = client.get(werner.get_absolute_url())
+    for race in Race.objects.filter(entries__crew__driver=werner):
+        assertContains(response, race.get_absolute_url())
+
+
+def test_class_colours_stylesheet_uses_admin_colours(client):
+    response = client.get(reverse("races:class-colours"))
+    assert response["Content-Type"].startswith("text/css")
+    assertContains(response, ".class-lmp1 { --class-colour: #b3122e; }")
+
+
+def test_race_page_query_count_does_not_grow_with_entries(
+    client, django_assert_max_num_queries
+):
+    race = make_race()
+    for position in range(1, 4):
+        make_entry(race, position=position)
+    url = race.get_absolute_url()
+    with django_assert_max_num_queries(6):
+        client.get(url)
+    for position in range(4, 40):
+        make_entry(race, "GT", position=position)
+    with django_assert_max_num_queries(6):
+        response = client.get(url)
+    assert len(result_rows(response)) == 39
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        reverse("races:home"),
+        reverse("races:season-detail", kwargs={"year": 2004}),
+        reverse("races:driver-detail", kwargs={"slug": "marco-werner"}),
+        reverse("races:team-detail", kwargs={"slug": "alex-job-racing"}),
+        reverse("races:car-detail", kwargs={"slug": "porsche-911-gt3-rsr"}),
+        reverse("races:circuit-detail", kwargs={"slug": "road-america"}),
+    ],
+)
+def test_pages_stay_within_a_small_query_budget(
+    client, django_assert_max_num_queries, url
+):
+    with django_assert_max_num_queries(8):
+        assert client.get(url).status_code == 200
