@@ -216,3 +216,53 @@ def count_field(race, rows: list[ClassifiedEntry]) -> FieldCount:
         is_complete=race.is_complete,
         reported_starters=race.reported_starters,
     )
+
+
+@dataclass
+class RecordSummary:
+    """What a driver, team or car achieved in the known results."""
+
+    entries: int
+    starts: int
+    class_wins: int
+    class_podiums: int
+
+
+def summarise(rows: list[ClassifiedEntry]) -> RecordSummary:
+    started = [row for row in rows if row.entry.has_started]
+    return RecordSummary(
+        entries=len(rows),
+        starts=len(started),
+        class_wins=sum(1 for row in started if row.class_position == 1),
+        class_podiums=sum(1 for row in started if row.class_position in (1, 2, 3)),
+    )
+
+
+@dataclass
+class ClassWinTally:
+    """A crew's known class wins in a season, with the races they came in."""
+
+    drivers: list
+    races: list = field(default_factory=list)
+
+
+def class_win_tallies(calendar: list[dict]) -> list[tuple]:
+    """Per class, the crews that won rounds, most wins first.
+
+    `calendar` is a list of {"race", "winners"} items as built for the
+    season calendar.
+    """
+    tallies: dict = defaultdict(dict)
+    for item in calendar:
+        for row in item["winners"]:
+            crew = frozenset(driver.pk for driver in row.drivers)
+            tally = tallies[row.entry.car_class].setdefault(
+                crew, ClassWinTally(drivers=row.drivers)
+            )
+            tally.races.append(item["race"])
+    return [
+        (car_class, sorted(by_crew.values(), key=lambda t: -len(t.races)))
+        for car_class, by_crew in sorted(
+            tallies.items(), key=lambda item: item[0].display_order
+        )
+    ]

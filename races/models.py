@@ -174,6 +174,22 @@ class CarModelQuerySet(models.QuerySet):
     def get_by_natural_key(self, slug):
         return self.get(slug=slug)
 
+    def raced_by_class(self):
+        """Car models that raced, once per season and class they raced in.
+
+        Each carries `season_year` and `class_code`.
+        """
+        return (
+            self.filter(entries__isnull=False)
+            .select_related("manufacturer")
+            .annotate(
+                season_year=models.F("entries__race__season__year"),
+                class_code=models.F("entries__car_class__code"),
+            )
+            .order_by("manufacturer__name", "name")
+            .distinct()
+        )
+
 
 class CarModel(models.Model):
     slug = models.SlugField(unique=True)
@@ -320,6 +336,15 @@ class DriverQuerySet(models.QuerySet):
     def get_by_natural_key(self, slug):
         return self.get(slug=slug)
 
+    def with_start_counts(self):
+        """Drivers with `entry_count` and `start_count` over all seasons."""
+        return self.annotate(
+            entry_count=models.Count("crews", distinct=True),
+            start_count=models.Count(
+                "crews", filter=~Q(crews__entry__status="dns"), distinct=True
+            ),
+        )
+
 
 class Driver(models.Model):
     slug = models.SlugField(unique=True)
@@ -387,6 +412,9 @@ class Race(models.Model):
     round_number = models.PositiveSmallIntegerField("round")
     slug = models.SlugField(help_text="Short name used in the URL, e.g. 'mid-ohio'.")
     name = models.CharField("official name", max_length=150)
+    short_name = models.CharField(
+        max_length=40, help_text="What fans call it, e.g. 'Mid-Ohio'."
+    )
     alternative_names = models.CharField(
         max_length=200, blank=True, help_text="Other names the event was known by."
     )

@@ -154,6 +154,7 @@ CIRCUIT_NOTES = {
 ROUNDS = {
     1: {
         "slug": "sebring",
+        "short_name": "Sebring",
         "duration_hours": 12,
         "reported_starters": None,
         "source_note": (
@@ -171,6 +172,7 @@ ROUNDS = {
     },
     2: {
         "slug": "mid-ohio",
+        "short_name": "Mid-Ohio",
         "duration_minutes": 165,
         "reported_starters": None,
         "source_note": (
@@ -200,6 +202,7 @@ ROUNDS = {
     },
     3: {
         "slug": "lime-rock",
+        "short_name": "Lime Rock",
         "reported_starters": 27,
         "source_note": (
             "Partial: only the winner and one first-lap retirement are known. "
@@ -213,6 +216,7 @@ ROUNDS = {
     },
     4: {
         "slug": "sonoma",
+        "short_name": "Sonoma",
         "duration_minutes": 165,
         "reported_starters": None,
         "source_note": (
@@ -228,6 +232,7 @@ ROUNDS = {
     },
     5: {
         "slug": "portland",
+        "short_name": "Portland",
         "duration_minutes": 165,
         "reported_starters": None,
         "source_note": (
@@ -242,6 +247,7 @@ ROUNDS = {
     },
     6: {
         "slug": "mosport",
+        "short_name": "Mosport",
         "duration_minutes": 165,
         "reported_starters": None,
         "source_note": (
@@ -257,6 +263,7 @@ ROUNDS = {
     },
     7: {
         "slug": "road-america",
+        "short_name": "Road America",
         "reported_starters": None,
         "source_note": (
             "Partial: the first thirteen cars. The co-driver of the BAM! "
@@ -270,6 +277,7 @@ ROUNDS = {
     },
     8: {
         "slug": "petit-le-mans",
+        "short_name": "Petit Le Mans",
         "duration_hours": 10,
         "distance_mi": 1000,
         "reported_starters": None,
@@ -286,6 +294,7 @@ ROUNDS = {
     },
     9: {
         "slug": "laguna-seca",
+        "short_name": "Laguna Seca",
         "duration_hours": 4,
         "reported_starters": None,
         "source_note": (

@@ -6,9 +6,9 @@ app_name = "races"
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
+    path("classes/", views.RegulationsView.as_view(), name="regulations"),
     path("classes.css", views.class_colours_css, name="class-colours"),
-    path("<int:year>/", views.SeasonDetailView.as_view(), name="season-detail"),
-    path("<int:year>/<slug:slug>/", views.RaceDetailView.as_view(), name="race-detail"),
+    path("drivers/", views.DriverListView.as_view(), name="driver-list"),
     path(
         "drivers/<slug:slug>/", views.DriverDetailView.as_view(), name="driver-detail"
     ),
@@ -19,4 +19,6 @@ urlpatterns = [
         views.CircuitDetailView.as_view(),
         name="circuit-detail",
     ),
+    path("<int:year>/", views.SeasonDetailView.as_view(), name="season-detail"),
+    path("<int:year>/<slug:slug>/", views.RaceDetailView.as_view(), name="race-detail"),
 ]

@@ -1,7 +1,10 @@
+from collections import defaultdict
+
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
-from django.views.generic import DetailView, TemplateView
+from django.urls import reverse
+from django.views.generic import DetailView, ListView, TemplateView
 from django_tables2 import RequestConfig
 
 from . import classification
@@ -9,6 +12,7 @@ from .models import (
     CarClass,
     CarModel,
     Circuit,
+    ClassRegulation,
     Driver,
     Entry,
     Race,
@@ -20,31 +24,9 @@ from .tables import ClassificationData, ResultsTable
 CLASS_FILTER_PARAM = "class"
 
 
-class HomeView(TemplateView):
-    template_name = "races/home.html"
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        season = Season.objects.first()
-        context["season"] = season
-        context["calendar"] = season_calendar(season) if season else []
-        return context
-
-
-class SeasonDetailView(TemplateView):
-    template_name = "races/season_detail.html"
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        season = get_object_or_404(Season, year=self.kwargs["year"])
-        context["season"] = season
-        context["calendar"] = season_calendar(season)
-        return context
-
-
-def season_calendar(season) -> list[dict]:
-    """Each race of the season with its known class winners."""
-    races = list(Race.objects.for_season(season.year).for_calendar())
+def season_calendar(races) -> list[dict]:
+    """Each race with its known class winners, in calendar order."""
+    races = list(races)
     entries = Entry.objects.filter(race__in=races).for_results_table()
     rows_by_race = classification.classify_by_race(entries)
     return [
@@ -54,97 +36,6 @@ def season_calendar(season) -> list[dict]:
         }
         for race in races
     ]
-
-
-class RaceDetailView(DetailView):
-    template_name = "races/race_detail.html"
-    context_object_name = "race"
-
-    def get_object(self, queryset=None):
-        return get_object_or_404(
-            Race.objects.select_related("season", "circuit"),
-            season__year=self.kwargs["year"],
-            slug=self.kwargs["slug"],
-        )
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        race = self.object
-        rows = classification.classify(race.entries.for_results_table())
-        classes = CarClass.objects.all()
-        selected = self.request.GET.get(CLASS_FILTER_PARAM, "")
-        if selected not in {car_class.code for car_class in classes}:
-            selected = ""
-        shown = [r for r in rows if not selected or r.entry.car_class.code == selected]
-        table = ResultsTable(ClassificationData(shown))
-        RequestConfig(self.request, paginate=False).configure(table)
-        context.update(
-            rows=rows,
-            table=table,
-            classes=classes,
-            selected_class=selected,
-            class_filter_param=CLASS_FILTER_PARAM,
-            current_sort=",".join(table.order_by) if table.order_by else "",
-            podiums=classification.podiums(rows),
-            stories=[row for row in rows if hasattr(row.entry, "story")],
-            grid=sorted(
-                (row for row in rows if row.entry.grid), key=lambda r: r.entry.grid
-            ),
-            field=classification.count_field(race, rows),
-        )
-        return context
-
-
-class DriverDetailView(DetailView):
-    model = Driver
-    template_name = "races/driver_detail.html"
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["results"] = results_of(entries__crew__driver=self.object)
-        return context
-
-
-class TeamDetailView(DetailView):
-    model = Team
-    template_name = "races/team_detail.html"
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["results"] = results_of(entries__team=self.object)
-        return context
-
-
-class CarModelDetailView(DetailView):
-    model = CarModel
-    template_name = "races/car_detail.html"
-
-    def get_queryset(self):
-        return CarModel.objects.select_related("manufacturer")
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["results"] = results_of(entries__car_model=self.object)
-        return context
-
-
-class CircuitDetailView(DetailView):
-    model = Circuit
-    template_name = "races/circuit_detail.html"
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        races = list(self.object.races.for_calendar())
-        entries = Entry.objects.filter(race__in=races).for_results_table()
-        rows_by_race = classification.classify_by_race(entries)
-        context["races"] = [
-            {
-                "race": race,
-                "winners": classification.class_winners(rows_by_race.get(race.pk, [])),
-            }
-            for race in races
-        ]
-        return context
 
 
 def results_of(**race_filter) -> list[classification.ClassifiedEntry]:
@@ -175,9 +66,200 @@ def results_of(**race_filter) -> list[classification.ClassifiedEntry]:
     return rows
 
 
+class HomeView(TemplateView):
+    template_name = "races/home.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        season = Season.objects.first()
+        calendar = []
+        if season:
+            calendar = season_calendar(
+                Race.objects.for_season(season.year).for_calendar()
+            )
+        reported = [item["race"] for item in calendar if item["race"].summary]
+        context.update(
+            season=season,
+            calendar=calendar,
+            class_wins=classification.class_win_tallies(calendar),
+            latest_report=reported[-1] if reported else None,
+            classes=CarClass.objects.all(),
+        )
+        return context
+
+
+class SeasonDetailView(TemplateView):
+    template_name = "races/season_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        season = get_object_or_404(Season, year=self.kwargs["year"])
+        context["season"] = season
+        context["calendar"] = season_calendar(
+            Race.objects.for_season(season.year).for_calendar()
+        )
+        return context
+
+
+class RaceDetailView(DetailView):
+    template_name = "races/race_detail.html"
+    context_object_name = "race"
+
+    def get_object(self, queryset=None):
+        return get_object_or_404(
+            Race.objects.select_related("season", "circuit"),
+            season__year=self.kwargs["year"],
+            slug=self.kwargs["slug"],
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        race = self.object
+        rows = classification.classify(race.entries.for_results_table())
+        classes = list(CarClass.objects.all())
+        selected = self.request.GET.get(CLASS_FILTER_PARAM, "")
+        if selected not in {car_class.code for car_class in classes}:
+            selected = ""
+        shown = [r for r in rows if not selected or r.entry.car_class.code == selected]
+        table = ResultsTable(ClassificationData(shown))
+        RequestConfig(self.request, paginate=False).configure(table)
+        winners = classification.class_winners(rows)
+        context.update(
+            rows=rows,
+            table=table,
+            classes=classes,
+            selected_class=selected,
+            class_filter_param=CLASS_FILTER_PARAM,
+            current_sort=",".join(table.order_by) if table.order_by else "",
+            podiums=classification.podiums(rows),
+            stories=[row for row in rows if hasattr(row.entry, "story")],
+            grid=sorted(
+                (row for row in rows if row.entry.grid), key=lambda r: r.entry.grid
+            ),
+            field=classification.count_field(race, rows),
+            structured_data=race_structured_data(self.request, race, winners),
+        )
+        return context
+
+
+def race_structured_data(request, race, winners) -> dict:
+    """schema.org SportsEvent for the race page."""
+    data = {
+        "@context": "https://schema.org",
+        "@type": "SportsEvent",
+        "name": race.name,
+        "url": request.build_absolute_uri(race.get_absolute_url()),
+        "sport": "Sports car racing",
+        "eventStatus": "https://schema.org/EventScheduled",
+        "location": {
+            "@type": "Place",
+            "name": race.circuit.name,
+            "address": {
+                "@type": "PostalAddress",
+                "addressLocality": race.circuit.city,
+                "addressRegion": race.circuit.region,
+                "addressCountry": race.circuit.country,
+            },
+        },
+        "superEvent": {"@type": "SportsEvent", "name": str(race.season)},
+    }
+    if race.held_on:
+        data["startDate"] = race.held_on.isoformat()
+    if winners:
+        data["winner"] = [
+            {"@type": "Person", "name": driver.full_name}
+            for row in winners
+            for driver in row.drivers
+        ]
+    return data
+
+
+class RegulationsView(TemplateView):
+    template_name = "races/regulations.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        regulations = list(ClassRegulation.objects.for_regulations_page())
+        raced = defaultdict(list)
+        for car in CarModel.objects.raced_by_class():
+            raced[(car.season_year, car.class_code)].append(car)
+        for regulation in regulations:
+            regulation.raced_cars = raced[
+                (regulation.season.year, regulation.car_class.code)
+            ]
+        context["regulations"] = regulations
+        return context
+
+
+class DriverListView(ListView):
+    template_name = "races/driver_list.html"
+    context_object_name = "drivers"
+
+    def get_queryset(self):
+        return Driver.objects.with_start_counts()
+
+
+class DriverDetailView(DetailView):
+    model = Driver
+    template_name = "races/driver_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        results = results_of(entries__crew__driver=self.object)
+        context["results"] = results
+        context["summary"] = classification.summarise(results)
+        return context
+
+
+class TeamDetailView(DetailView):
+    model = Team
+    template_name = "races/team_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        results = results_of(entries__team=self.object)
+        context["results"] = results
+        context["summary"] = classification.summarise(results)
+        return context
+
+
+class CarModelDetailView(DetailView):
+    model = CarModel
+    template_name = "races/car_detail.html"
+
+    def get_queryset(self):
+        return CarModel.objects.select_related("manufacturer")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        results = results_of(entries__car_model=self.object)
+        context["results"] = results
+        context["summary"] = classification.summarise(results)
+        context["regulations"] = ClassRegulation.objects.filter(
+            example_cars=self.object
+        ).select_related("car_class", "season")
+        return context
+
+
+class CircuitDetailView(DetailView):
+    model = Circuit
+    template_name = "races/circuit_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["races"] = season_calendar(self.object.races.for_calendar())
+        return context
+
+
 def class_colours_css(request):
     """Each class's admin-chosen colour as a CSS custom property."""
     css = render_to_string(
         "races/class_colours.css", {"classes": CarClass.objects.all()}
     )
     return HttpResponse(css, content_type="text/css; charset=utf-8")
+
+
+def robots_txt(request):
+    sitemap_url = request.build_absolute_uri(reverse("sitemap"))
+    body = f"User-agent: *\nDisallow: /admin/\n\nSitemap: {sitemap_url}\n"
+    return HttpResponse(body, content_type="text/plain; charset=utf-8")

@@ -1,6 +1,10 @@
+import json
+
 import markdown as markdown_lib
 import nh3
 from django import template
+from django.core.serializers.json import DjangoJSONEncoder
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 register = template.Library()
@@ -28,3 +32,40 @@ def ordinal(number) -> str:
     else:
         suffix = {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
     return f"{number}{suffix}"
+
+
+class CaptureNode(template.Node):
+    def __init__(self, nodelist, variable):
+        self.nodelist = nodelist
+        self.variable = variable
+
+    def render(self, context):
+        # Rendered template output is already escaped.
+        output = mark_safe(self.nodelist.render(context).strip())
+        context[self.variable] = output
+        return output
+
+
+@register.tag
+def capture(parser, token):
+    """`{% capture name %}…{% endcapture %}` renders its content and keeps it
+    in `name`, so base.html can reuse a page's title block in its meta tags."""
+    try:
+        _, variable = token.split_contents()
+    except ValueError:
+        raise template.TemplateSyntaxError("capture takes one variable name") from None
+    nodelist = parser.parse(("endcapture",))
+    parser.delete_first_token()
+    return CaptureNode(nodelist, variable)
+
+
+JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+
+@register.filter
+def json_ld(data: dict) -> str:
+    """A schema.org JSON-LD block, escaped so no value can close the script."""
+    text = json.dumps(data, cls=DjangoJSONEncoder).translate(JSON_SCRIPT_ESCAPES)
+    return format_html(
+        '<script type="application/ld+json">{}</script>', mark_safe(text)
+    )

@@ -118,6 +118,7 @@ class Command(BaseCommand):
             season=season,
             round_number=round_number,
             slug=facts["slug"],
+            short_name=facts["short_name"],
             name=row["race_name"],
             alternative_names=row["alt_names"],
             circuit=circuit,

@@ -1,0 +1,53 @@
+from django.contrib.sitemaps import Sitemap
+from django.urls import reverse
+
+from .models import CarModel, Circuit, Driver, Race, Season, Team
+
+
+class StaticViewSitemap(Sitemap):
+    def items(self):
+        return ["races:home", "races:regulations", "races:driver-list"]
+
+    def location(self, item):
+        return reverse(item)
+
+
+class SeasonSitemap(Sitemap):
+    def items(self):
+        return Season.objects.all()
+
+
+class RaceSitemap(Sitemap):
+    def items(self):
+        return Race.objects.select_related("season")
+
+
+class DriverSitemap(Sitemap):
+    def items(self):
+        return Driver.objects.all()
+
+
+class TeamSitemap(Sitemap):
+    def items(self):
+        return Team.objects.all()
+
+
+class CarModelSitemap(Sitemap):
+    def items(self):
+        return CarModel.objects.select_related("manufacturer")
+
+
+class CircuitSitemap(Sitemap):
+    def items(self):
+        return Circuit.objects.all()
+
+
+SITEMAPS = {
+    "pages": StaticViewSitemap,
+    "seasons": SeasonSitemap,
+    "races": RaceSitemap,
+    "drivers": DriverSitemap,
+    "teams": TeamSitemap,
+    "cars": CarModelSitemap,
+    "circuits": CircuitSitemap,
+}
