@@ -69,3 +69,9 @@ def json_ld(data: dict) -> str:
     return format_html(
         '<script type="application/ld+json">{}</script>', mark_safe(text)
     )
+
+
+@register.filter
+def without(items, excluded):
+    """The items except one, e.g. a driver's co-drivers: `drivers|without:driver`."""
+    return [item for item in items if item != excluded]

@@ -1,0 +1,172 @@
+"""Fan pages beyond the race page: home, classes, drivers, sitemap, meta tags."""
+
+import json
+import re
+
+import pytest
+from django.urls import reverse
+from pytest_django.asserts import assertContains, assertNotContains
+
+from races.models import CarModel, Circuit, Driver, Race, Team
+
+pytestmark = pytest.mark.django_db
+
+MID_OHIO = reverse("races:race-detail", kwargs={"year": 2004, "slug": "mid-ohio"})
+
+
+def test_home_shows_class_winners_tallied_across_the_season(client):
+    response = client.get(reverse("races:home"))
+    html = response.content.decode()
+    lmp1 = html[html.index('id="wins-lmp1"') : html.index('id="wins-lmp2"')]
+    assert "6 wins" in lmp1  # Lehto and Werner, whatever their listed order
+    assert "Mid-Ohio" in lmp1
+
+
+def test_home_shows_the_latest_race_report_and_the_series_in_brief(client):
+    response = client.get(reverse("races:home"))
+    assertContains(response, "Latest race report: Audi Sports Car Championships")
+    assertContains(response, "Don Panoz")
+    assertContains(response, "Automobile Club de l'Ouest")
+
+
+def test_regulations_show_the_four_classes_with_converted_units(client):
+    response = client.get(reverse("races:regulations"))
+    assertContains(response, "900 kg (1984 lb)")
+    assertContains(response, "Over 200 mph (322 km/h)")
+    assertContains(response, "180–195 mph (290–314 km/h)")
+    assertContains(response, "Carbon-fibre brakes are not allowed")
+    assertContains(response, "LMP675")
+
+
+def test_regulations_link_example_cars_and_cars_that_raced(client):
+    response = client.get(reverse("races:regulations"))
+    assertContains(response, CarModel.objects.get(slug="bmw-m3").get_absolute_url())
+    assertContains(
+        response, CarModel.objects.get(slug="pilbeam-mp91").get_absolute_url()
+    )
+
+
+def test_driver_list_links_every_driver(client):
+    response = client.get(reverse("races:driver-list"))
+    for driver in Driver.objects.all():
+        assertContains(response, driver.get_absolute_url())
+
+
+def test_driver_page_summarises_the_season(client):
+    response = client.get(
+        reverse("races:driver-detail", kwargs={"slug": "marco-werner"})
+    )
+    summary = response.context["summary"]
+    assert (summary.entries, summary.class_wins) == (9, 6)
+
+
+def test_driver_page_lists_co_drivers_but_not_the_driver(client):
+    werner = Driver.objects.get(slug="marco-werner")
+    response = client.get(werner.get_absolute_url())
+    html = response.content.decode()
+    table = html[html.index("<table") : html.index("</table>")]
+    assert "Co-drivers" in table
+    assert werner.get_absolute_url() not in table
+    assertContains(response, Driver.objects.get(slug="jj-lehto").get_absolute_url())
+
+
+def test_driver_known_by_surname_only_says_so(client):
+    response = client.get(reverse("races:driver-detail", kwargs={"slug": "petersen"}))
+    assertContains(response, "only this driver's surname")
+
+
+def test_car_page_names_the_classes_it_typifies(client):
+    response = client.get(reverse("races:car-detail", kwargs={"slug": "bmw-m3"}))
+    assertContains(response, "Named as a typical car of")
+    assertContains(response, "No races recorded.")
+
+
+def test_sitemap_lists_every_public_page(client):
+    response = client.get(reverse("sitemap"))
+    locations = set(
+        re.findall(r"<loc>http://testserver([^<]+)</loc>", response.content.decode())
+    )
+    expected = {
+        reverse("races:home"),
+        reverse("races:regulations"),
+        reverse("races:driver-list"),
+    }
+    expected |= {race.get_absolute_url() for race in Race.objects.all()}
+    for model in (Driver, Team, CarModel, Circuit):
+        expected |= {obj.get_absolute_url() for obj in model.objects.all()}
+    expected.add(reverse("races:season-detail", kwargs={"year": 2004}))
+    assert locations == expected
+
+
+def test_robots_txt_points_to_the_sitemap(client):
+    response = client.get(reverse("robots-txt"))
+    assertContains(response, "Sitemap: http://testserver/sitemap.xml")
+    assertContains(response, "Disallow: /admin/")
+
+
+def test_race_page_carries_sports_event_structured_data(client):
+    html = client.get(MID_OHIO).content.decode()
+    match = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
+    data = json.loads(match.group(1))
+    assert data["@type"] == "SportsEvent"
+    assert data["startDate"] == "2004-06-27"
+    assert data["location"]["name"] == "Mid-Ohio Sports Car Course"
+    assert {"Marco Werner", "Darren Law"} <= {w["name"] for w in data["winner"]}
+
+
+def test_structured_data_cannot_break_out_of_its_script(client):
+    race = Race.objects.get(slug="mid-ohio")
+    race.name = "</script><script>alert(1)</script>"
+    race.save()
+    assertNotContains(client.get(MID_OHIO), "<script>alert(1)")
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        reverse("races:home"),
+        reverse("races:season-detail", kwargs={"year": 2004}),
+        MID_OHIO,
+        reverse("races:regulations"),
+        reverse("races:driver-list"),
+        reverse("races:driver-detail", kwargs={"slug": "johnny-oconnell"}),
+    ],
+)
+def test_every_page_has_title_description_canonical_and_one_h1(client, url):
+    html = client.get(url).content.decode()
+    assert html.count("<h1") == 1
+    assert re.search(r"<title>[^<]+ · ALMS 2004</title>", html)
+    assert re.search(r'<meta name="description" content="[^"]{40,}">', html)
+    assert f'<link rel="canonical" href="http://testserver{url}">' in html
+    assert re.search(r'<meta property="og:title" content="[^"]+">', html)
+    assert 'href="#main"' in html
+
+
+def test_meta_tags_are_escaped_once(client):
+    response = client.get(
+        reverse("races:driver-detail", kwargs={"slug": "johnny-oconnell"})
+    )
+    assertContains(
+        response, '<meta property="og:title" content="Johnny O&#x27;Connell">'
+    )
+
+
+def test_current_section_is_marked_in_the_navigation(client):
+    response = client.get(reverse("races:regulations"))
+    assertContains(response, 'href="/classes/" aria-current="page"')
+
+
+@pytest.mark.parametrize(
+    ("url", "budget"),
+    [
+        (reverse("races:regulations"), 4),
+        (reverse("races:driver-list"), 2),
+        # Two queries (count and items) for each of the seven sections.
+        (reverse("sitemap"), 14),
+    ],
+)
+def test_listing_pages_stay_within_a_small_query_budget(
+    client, django_assert_max_num_queries, url, budget
+):
+    with django_assert_max_num_queries(budget):
+        assert client.get(url).status_code == 200
