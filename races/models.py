@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Prefetch, Q
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.text import slugify
 
@@ -337,13 +338,13 @@ class DriverQuerySet(models.QuerySet):
         return self.get(slug=slug)
 
     def with_start_counts(self):
-        """Drivers with `entry_count` and `start_count` over all seasons."""
+        """Drivers by surname, with `entry_count` and `start_count`."""
         return self.annotate(
             entry_count=models.Count("crews", distinct=True),
             start_count=models.Count(
                 "crews", filter=~Q(crews__entry__status="dns"), distinct=True
             ),
-        )
+        ).order_by(Lower("last_name"), Lower("first_name"), "slug")
 
 
 class Driver(models.Model):

@@ -88,6 +88,10 @@ class ResultsTable(tables.Table):
         }
         empty_text = "No cars are entered for this race yet."
 
+    def __init__(self, *args, caption: str = "Classification", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.caption = caption
+
     def render_car_class(self, value):
         return render_to_string("includes/class_badge.html", {"car_class": value})
 

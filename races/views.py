@@ -121,11 +121,17 @@ class RaceDetailView(DetailView):
         if selected not in {car_class.code for car_class in classes}:
             selected = ""
         shown = [r for r in rows if not selected or r.entry.car_class.code == selected]
-        table = ResultsTable(ClassificationData(shown))
+        caption = f"{race.short_name} classification"
+        if selected:
+            caption += f", {selected} class only"
+        if not race.is_complete:
+            caption += " (partial: only the cars our sources name)"
+        table = ResultsTable(ClassificationData(shown), caption=caption)
         RequestConfig(self.request, paginate=False).configure(table)
         winners = classification.class_winners(rows)
         context.update(
             rows=rows,
+            shown_rows=shown,
             table=table,
             classes=classes,
             selected_class=selected,

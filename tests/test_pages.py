@@ -46,6 +46,13 @@ def test_regulations_link_example_cars_and_cars_that_raced(client):
     )
 
 
+def test_driver_list_is_grouped_by_surname_initial_once_each(client):
+    html = client.get(reverse("races:driver-list")).content.decode()
+    initials = re.findall(r'<h2 id="letter-(.)">', html)
+    assert initials == sorted(set(initials))
+    assert "V" in initials  # van Overbeek, van der Steur
+
+
 def test_driver_list_links_every_driver(client):
     response = client.get(reverse("races:driver-list"))
     for driver in Driver.objects.all():

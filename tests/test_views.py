@@ -66,6 +66,12 @@ def test_class_filter_shows_only_that_class_and_keeps_the_sort(client):
     assertContains(response, 'name="sort" value="-laps"')
 
 
+def test_results_table_caption_names_the_filter_and_partial_data(client):
+    assertContains(client.get(MID_OHIO, {"class": "GT"}), "Mid-Ohio classification, GT")
+    sebring = reverse("races:race-detail", kwargs={"year": 2004, "slug": "sebring"})
+    assertContains(client.get(sebring), "(partial: only the cars our sources name)")
+
+
 def test_bad_class_and_sort_fall_back_to_defaults(client):
     response = client.get(MID_OHIO, {"class": "F1", "sort": "drop table"})
     assert response.status_code == 200
