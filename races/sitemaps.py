@@ -6,7 +6,7 @@ from .models import CarModel, Circuit, Driver, Race, Season, Team
 
 class StaticViewSitemap(Sitemap):
     def items(self):
-        return ["races:home", "races:regulations", "races:driver-list"]
+        return ["races:home", "races:regulations", "races:driver-list", "api-docs"]
 
     def location(self, item):
         return reverse(item)

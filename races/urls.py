@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import feeds, views
 
 app_name = "races"
 
@@ -8,6 +8,9 @@ urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("classes/", views.RegulationsView.as_view(), name="regulations"),
     path("classes.css", views.class_colours_css, name="class-colours"),
+    path("feeds/reports.rss", feeds.ReportsFeed(), name="feed-rss"),
+    path("feeds/reports.atom", feeds.ReportsAtomFeed(), name="feed-atom"),
+    path("search/", views.SearchView.as_view(), name="search"),
     path("drivers/", views.DriverListView.as_view(), name="driver-list"),
     path(
         "drivers/<slug:slug>/", views.DriverDetailView.as_view(), name="driver-detail"
@@ -21,4 +24,5 @@ urlpatterns = [
     ),
     path("<int:year>/", views.SeasonDetailView.as_view(), name="season-detail"),
     path("<int:year>/<slug:slug>/", views.RaceDetailView.as_view(), name="race-detail"),
+    path("<int:year>/<slug:slug>/card.png", views.race_card, name="race-card"),
 ]

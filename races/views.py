@@ -7,7 +7,8 @@ from django.urls import reverse
 from django.views.generic import DetailView, ListView, TemplateView
 from django_tables2 import RequestConfig
 
-from . import classification
+from . import classification, search
+from .cards import race_card_png
 from .models import (
     CarClass,
     CarModel,
@@ -255,6 +256,32 @@ class CircuitDetailView(DetailView):
         context = super().get_context_data(**kwargs)
         context["races"] = season_calendar(self.object.races.for_calendar())
         return context
+
+
+class SearchView(TemplateView):
+    template_name = "races/search.html"
+
+    def get(self, request, *args, **kwargs):
+        query = request.GET.get("q", "").strip()
+        context = self.get_context_data(query=query, **kwargs)
+        if len(query) > search.MAX_QUERY_LENGTH:
+            context["error"] = (
+                f"Please search with at most {search.MAX_QUERY_LENGTH} characters."
+            )
+            return self.render_to_response(context, status=400)
+        context["results"] = search.search(query)
+        return self.render_to_response(context)
+
+
+def race_card(request, year, slug):
+    """The race's share card (Open Graph image) as a PNG."""
+    race = get_object_or_404(
+        Race.objects.select_related("season", "circuit"), season__year=year, slug=slug
+    )
+    winners = classification.class_winners(
+        classification.classify(race.entries.for_results_table())
+    )
+    return HttpResponse(race_card_png(race, winners), content_type="image/png")
 
 
 def class_colours_css(request):

@@ -1,7 +1,9 @@
 import re
+from io import BytesIO
 
 import pytest
 from django.urls import reverse
+from PIL import Image
 from pytest_django.asserts import assertContains, assertNotContains
 
 from races.models import Driver, Race
@@ -167,3 +169,21 @@ def test_pages_stay_within_a_small_query_budget(
 ):
     with django_assert_max_num_queries(8):
         assert client.get(url).status_code == 200
+
+
+def test_share_card_is_a_1200_by_630_png(client):
+    response = client.get(
+        reverse("races:race-card", kwargs={"year": 2004, "slug": "mid-ohio"})
+    )
+    assert response["Content-Type"] == "image/png"
+    assert Image.open(BytesIO(response.content)).size == (1200, 630)
+
+
+def test_race_page_points_open_graph_to_its_share_card(client):
+    card = reverse("races:race-card", kwargs={"year": 2004, "slug": "mid-ohio"})
+    assertContains(client.get(MID_OHIO), f'content="http://testserver{card}"')
+
+
+def test_share_card_of_unknown_race_is_404(client):
+    url = reverse("races:race-card", kwargs={"year": 2004, "slug": "monaco"})
+    assert client.get(url).status_code == 404

@@ -1,24 +1,19 @@
 import json
 
-import markdown as markdown_lib
-import nh3
 from django import template
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-register = template.Library()
+from races.markup import render_markdown
 
-ALLOWED_TAGS = {"p", "em", "strong", "a", "ul", "ol", "li", "blockquote", "br"}
+register = template.Library()
 
 
 @register.filter
 def markdown(text: str) -> str:
-    """Markdown rendered to HTML with every tag outside a short list removed."""
-    html = markdown_lib.markdown(text or "")
-    return mark_safe(
-        nh3.clean(html, tags=ALLOWED_TAGS, attributes={"a": {"href", "title"}})
-    )
+    """Markdown rendered to sanitised HTML."""
+    return render_markdown(text)
 
 
 @register.filter

@@ -1,0 +1,325 @@
+"""The read-only JSON API under /api/, described by /api/openapi.json.
+
+Field names are part of the contract: add fields, never rename or remove.
+Only GET is routed, so nothing can be written through the API.
+"""
+
+import datetime
+
+from django.shortcuts import get_object_or_404
+from ninja import NinjaAPI, Schema
+from ninja.pagination import PageNumberPagination, paginate
+
+from . import classification
+from .models import Driver, Race, Season, Team
+from .views import results_of
+
+api = NinjaAPI(
+    title="ALMS 2004 API",
+    version="1.0",
+    description=(
+        "Read-only data of the 2004 American Le Mans Series: seasons, races, "
+        "classifications with class positions, drivers and teams. Unknown "
+        "values are null. Lists that grow are paginated with ?page=N."
+    ),
+    urls_namespace="api",
+    docs_url=None,
+)
+
+PAGE_SIZE = 50
+
+
+class Link(Schema):
+    slug: str
+    name: str
+
+
+class CircuitOut(Schema):
+    slug: str
+    name: str
+    city: str
+    region: str
+    country: str
+    length_mi: float | None
+    length_km: float | None
+    turns: int | None
+
+
+class RaceSummary(Schema):
+    season: int
+    round: int
+    slug: str
+    name: str
+    short_name: str
+    date: datetime.date | None
+    circuit: CircuitOut
+    race_length: str
+    status: str
+    completeness: str
+    url: str
+
+
+class ClassificationRow(Schema):
+    position: int | None
+    car_class: str
+    class_position: int | None
+    car_number: str | None
+    team: Link | None
+    drivers: list[Link]
+    car: Link | None
+    engine: str | None
+    tyre: str | None
+    laps: int | None
+    laps_behind_class_leader: int | None
+    status: str
+    reason: str | None
+    grid: int | None
+    note: str | None
+
+
+class RaceDetail(RaceSummary):
+    summary: str
+    source_note: str
+    reported_starters: int | None
+    entries_known: int
+    classification: list[ClassificationRow]
+
+
+class SeasonOut(Schema):
+    year: int
+    series_name: str
+    source_note: str
+    races: list[RaceSummary]
+
+
+class DriverOut(Schema):
+    slug: str
+    first_name: str | None
+    last_name: str
+    full_name: str
+    nationality: str | None
+    url: str
+
+    @staticmethod
+    def resolve_first_name(driver) -> str | None:
+        return or_none(driver.first_name)
+
+    @staticmethod
+    def resolve_nationality(driver) -> str | None:
+        return or_none(driver.nationality)
+
+    @staticmethod
+    def resolve_url(driver) -> str:
+        return driver.get_absolute_url()
+
+
+class ResultOut(Schema):
+    season: int
+    round: int
+    race: Link
+    car_class: str
+    car_number: str | None
+    team: Link | None
+    car: Link | None
+    drivers: list[Link]
+    position: int | None
+    class_position: int | None
+    laps: int | None
+    status: str
+
+
+class DriverDetail(DriverOut):
+    results: list[ResultOut]
+
+
+class TeamOut(Schema):
+    slug: str
+    name: str
+    url: str
+
+    @staticmethod
+    def resolve_url(team) -> str:
+        return team.get_absolute_url()
+
+
+class TeamDetail(TeamOut):
+    results: list[ResultOut]
+
+
+class Error(Schema):
+    detail: str
+
+
+def or_none(value):
+    """Empty strings are unknown values: null in the API."""
+    return value if value not in ("", None) else None
+
+
+def link(obj, name=None) -> dict | None:
+    if obj is None:
+        return None
+    return {"slug": obj.slug, "name": name or str(obj)}
+
+
+def driver_links(drivers) -> list[dict]:
+    return [link(driver, driver.full_name) for driver in drivers]
+
+
+def circuit_data(circuit) -> dict:
+    return {
+        "slug": circuit.slug,
+        "name": circuit.name,
+        "city": circuit.city,
+        "region": circuit.region,
+        "country": circuit.country,
+        "length_mi": float(circuit.length_mi) if circuit.length_mi else None,
+        "length_km": float(circuit.length_km) if circuit.length_km else None,
+        "turns": circuit.turns,
+    }
+
+
+def race_summary(race) -> dict:
+    return {
+        "season": race.season.year,
+        "round": race.round_number,
+        "slug": race.slug,
+        "name": race.name,
+        "short_name": race.short_name,
+        "date": race.held_on,
+        "circuit": circuit_data(race.circuit),
+        "race_length": race.race_length,
+        "status": race.status,
+        "completeness": race.completeness,
+        "url": race.get_absolute_url(),
+    }
+
+
+def classification_row(row: classification.ClassifiedEntry) -> dict:
+    entry = row.entry
+    return {
+        "position": entry.position,
+        "car_class": entry.car_class.code,
+        "class_position": row.class_position,
+        "car_number": or_none(entry.car_number),
+        "team": link(entry.team),
+        "drivers": driver_links(row.drivers),
+        "car": link(entry.car_model),
+        "engine": or_none(entry.engine),
+        "tyre": entry.get_tyre_display() if entry.tyre else None,
+        "laps": entry.laps,
+        "laps_behind_class_leader": row.laps_behind_class_leader,
+        "status": entry.status,
+        "reason": or_none(entry.reason),
+        "grid": entry.grid,
+        "note": or_none(entry.note),
+    }
+
+
+def result_data(row: classification.ClassifiedEntry) -> dict:
+    entry = row.entry
+    return {
+        "season": entry.race.season.year,
+        "round": entry.race.round_number,
+        "race": link(entry.race, entry.race.name),
+        "car_class": entry.car_class.code,
+        "car_number": or_none(entry.car_number),
+        "team": link(entry.team),
+        "car": link(entry.car_model),
+        "drivers": driver_links(row.drivers),
+        "position": entry.position,
+        "class_position": row.class_position,
+        "laps": entry.laps,
+        "status": entry.status,
+    }
+
+
+@api.get("/seasons", response=list[SeasonOut], tags=["seasons"])
+def list_seasons(request):
+    """Every season with its races in calendar order."""
+    races = list(Race.objects.for_calendar())
+    return [
+        {
+            "year": season.year,
+            "series_name": season.series_name,
+            "source_note": season.source_note,
+            "races": [race_summary(r) for r in races if r.season_id == season.pk],
+        }
+        for season in Season.objects.all()
+    ]
+
+
+@api.get("/seasons/{year}", response={200: SeasonOut, 404: Error}, tags=["seasons"])
+def get_season(request, year: int):
+    """One season with its races in calendar order."""
+    season = get_object_or_404(Season, year=year)
+    races = Race.objects.for_season(year).for_calendar()
+    return {
+        "year": season.year,
+        "series_name": season.series_name,
+        "source_note": season.source_note,
+        "races": [race_summary(race) for race in races],
+    }
+
+
+@api.get("/races", response=list[RaceSummary], tags=["races"])
+def list_races(request, season: int | None = None):
+    """Races in calendar order, optionally of one season (?season=2004)."""
+    races = Race.objects.for_calendar()
+    if season is not None:
+        races = races.for_season(season)
+    return [race_summary(race) for race in races]
+
+
+@api.get("/races/{year}/{slug}", response={200: RaceDetail, 404: Error}, tags=["races"])
+def get_race(request, year: int, slug: str):
+    """A race with its classification in official order.
+
+    Class positions are derived from the overall order; in a partial
+    classification they are null where no source states them.
+    """
+    race = get_object_or_404(
+        Race.objects.select_related("season", "circuit"),
+        season__year=year,
+        slug=slug,
+    )
+    rows = classification.classify(race.entries.for_results_table())
+    return {
+        **race_summary(race),
+        "summary": race.summary,
+        "source_note": race.source_note,
+        "reported_starters": race.reported_starters,
+        "entries_known": len(rows),
+        "classification": [classification_row(row) for row in rows],
+    }
+
+
+@api.get("/drivers", response=list[DriverOut], tags=["drivers"])
+@paginate(PageNumberPagination, page_size=PAGE_SIZE)
+def list_drivers(request):
+    """Drivers by surname, 50 a page."""
+    return Driver.objects.with_start_counts()
+
+
+@api.get("/drivers/{slug}", response={200: DriverDetail, 404: Error}, tags=["drivers"])
+def get_driver(request, slug: str):
+    """A driver with every known result, in calendar order."""
+    driver = get_object_or_404(Driver, slug=slug)
+    driver.results = [
+        result_data(row) for row in results_of(entries__crew__driver=driver)
+    ]
+    return driver
+
+
+@api.get("/teams", response=list[TeamOut], tags=["teams"])
+@paginate(PageNumberPagination, page_size=PAGE_SIZE)
+def list_teams(request):
+    """Teams by name, 50 a page."""
+    return Team.objects.all()
+
+
+@api.get("/teams/{slug}", response={200: TeamDetail, 404: Error}, tags=["teams"])
+def get_team(request, slug: str):
+    """A team with every car it entered, in calendar order."""
+    team = get_object_or_404(Team, slug=slug)
+    team.results = [result_data(row) for row in results_of(entries__team=team)]
+    return team

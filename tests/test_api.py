@@ -1,0 +1,139 @@
+import pytest
+from django.urls import reverse
+from openapi_spec_validator import validate
+
+from races.classification import classify
+from races.models import Driver, Race, Team
+
+pytestmark = pytest.mark.django_db
+
+
+def get_json(client, path, **params):
+    response = client.get(path, params)
+    assert response.status_code == 200, response.content
+    return response.json()
+
+
+def test_openapi_document_is_valid(client):
+    document = get_json(client, "/api/openapi.json")
+    validate(document)
+    assert "/api/races/{year}/{slug}" in document["paths"]
+
+
+def test_api_documents_only_get_operations(client):
+    document = get_json(client, "/api/openapi.json")
+    methods = {method for ops in document["paths"].values() for method in ops}
+    assert methods == {"get"}
+
+
+def test_api_refuses_writes(client):
+    response = client.post("/api/races", {}, content_type="application/json")
+    assert response.status_code == 405
+
+
+def test_api_docs_page_describes_every_endpoint(client):
+    response = client.get(reverse("api-docs"))
+    document = get_json(client, "/api/openapi.json")
+    html = response.content.decode()
+    for path in document["paths"]:
+        assert f"GET {path}" in html
+
+
+def test_season_lists_its_nine_races(client):
+    season = get_json(client, "/api/seasons/2004")
+    assert [race["slug"] for race in season["races"]][:2] == ["sebring", "mid-ohio"]
+    assert len(season["races"]) == 9
+
+
+def test_races_filter_by_season(client):
+    assert len(get_json(client, "/api/races", season=2004)) == 9
+    assert get_json(client, "/api/races", season=1999) == []
+
+
+def test_race_classification_agrees_with_the_race_page(client):
+    data = get_json(client, "/api/races/2004/mid-ohio")
+    race = Race.objects.get(slug="mid-ohio")
+    rows = classify(race.entries.for_results_table())
+    assert data["entries_known"] == 27
+    assert [
+        (r["position"], r["car_class"], r["class_position"], r["laps"])
+        for r in data["classification"]
+    ] == [
+        (
+            row.entry.position,
+            row.entry.car_class.code,
+            row.class_position,
+            row.entry.laps,
+        )
+        for row in rows
+    ]
+    html = client.get(race.get_absolute_url()).content.decode()
+    for row in data["classification"]:
+        for driver in row["drivers"]:
+            assert f"/drivers/{driver['slug']}/" in html
+
+
+def test_race_fields_use_null_for_unknown_values(client):
+    data = get_json(client, "/api/races/2004/mid-ohio")
+    lally = next(r for r in data["classification"] if r["position"] == 12)
+    assert lally["car_number"] is None
+    assert lally["team"] is None
+    assert lally["drivers"][0] == {"slug": "lally", "name": "Lally"}
+
+
+def test_driver_list_is_paginated(client):
+    first = get_json(client, "/api/drivers")
+    assert first["count"] == Driver.objects.count()
+    assert len(first["items"]) == 50
+    second = get_json(client, "/api/drivers", page=2)
+    assert len(first["items"]) + len(second["items"]) == first["count"]
+
+
+@pytest.mark.parametrize("page", ["0", "-1", "abc"])
+def test_bad_page_numbers_are_client_errors(client, page):
+    assert client.get("/api/drivers", {"page": page}).status_code == 422
+
+
+def test_page_beyond_the_end_is_empty(client):
+    assert get_json(client, "/api/teams", page=99)["items"] == []
+
+
+def test_driver_detail_lists_results_in_calendar_order(client):
+    data = get_json(client, "/api/drivers/marco-werner")
+    assert data["full_name"] == "Marco Werner"
+    assert [r["round"] for r in data["results"]] == list(range(1, 10))
+    assert data["results"][1]["class_position"] == 1
+
+
+def test_team_detail_lists_its_cars(client):
+    team = Team.objects.get(slug="dyson-racing")
+    data = get_json(client, f"/api/teams/{team.slug}")
+    assert {r["car_number"] for r in data["results"]} >= {"16", "20"}
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/drivers/nobody",
+        "/api/teams/nobody",
+        "/api/races/2004/monaco",
+        "/api/seasons/1950",
+        "/api/races/abc/mid-ohio",
+    ],
+)
+def test_unknown_ids_are_4xx_with_a_message(client, path):
+    response = client.get(path)
+    assert response.status_code in (404, 422)
+    assert "detail" in response.json()
+
+
+def test_api_responses_carry_an_etag_and_answer_304(client):
+    response = client.get("/api/races/2004/mid-ohio")
+    etag = response["ETag"]
+    again = client.get("/api/races/2004/mid-ohio", headers={"if-none-match": etag})
+    assert again.status_code == 304
+
+
+def test_race_endpoint_query_count_is_constant(client, django_assert_max_num_queries):
+    with django_assert_max_num_queries(5):
+        client.get("/api/races/2004/mid-ohio")
