@@ -44,8 +44,13 @@ run: setup
 	$(VENV)/bin/gunicorn almsweb.wsgi --bind 127.0.0.1:$(PORT) --workers 2 \
 		--access-logfile -
 
-test: setup
+node_modules/.installed: package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then npm ci --silent --no-audit --no-fund && touch $@; \
+	else echo "npm is missing: the accessibility and HTML checks will be skipped." >&2; fi
+
+test: setup node_modules/.installed
 	$(PY) -m pytest
+	$(PY) -m pytest tests/browser --run-browser-tests
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -1,0 +1,90 @@
+"""Every page in the sitemap: no serious accessibility problem, valid HTML."""
+
+import json
+import re
+import shutil
+import subprocess
+import urllib.request
+
+import pytest
+
+from .conftest import NODE_MODULES
+
+AXE = NODE_MODULES / "axe-core" / "axe.min.js"
+VNU = NODE_MODULES / "vnu-jar" / "build" / "dist" / "vnu.jar"
+BLOCKING_IMPACTS = {"serious", "critical"}
+
+
+def sitemap_paths(site: str) -> list[str]:
+    with urllib.request.urlopen(f"{site}/sitemap.xml") as response:
+        xml = response.read().decode()
+    return [
+        re.sub(r"^https?://[^/]+", "", url)
+        for url in re.findall(r"<loc>([^<]+)</loc>", xml)
+    ]
+
+
+def test_sitemap_lists_many_pages(site):
+    assert len(sitemap_paths(site)) > 100
+
+
+def test_every_sitemap_page_has_no_serious_accessibility_violation(site, browser):
+    if not AXE.exists():
+        pytest.skip("axe-core is missing: run `npm ci` (make test does)")
+    context = browser.new_context()
+    page = context.new_page()
+    axe_source = AXE.read_text()
+    problems = {}
+    paths = sitemap_paths(site)
+    for path in paths:
+        page.goto(f"{site}{path}")
+        page.evaluate(axe_source)
+        results = page.evaluate(
+            "axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice']})"
+        )
+        blocking = [
+            f"{v['id']}: {v['help']} ({len(v['nodes'])}x)"
+            for v in results["violations"]
+            if v["impact"] in BLOCKING_IMPACTS
+        ]
+        if blocking:
+            problems[path] = blocking
+    context.close()
+    print(f"axe-core scanned {len(paths)} pages")
+    assert problems == {}
+
+
+def test_every_sitemap_page_is_valid_html(site, tmp_path):
+    if not VNU.exists():
+        pytest.skip("vnu-jar is missing: run `npm ci` (make test does)")
+    if shutil.which("java") is None:
+        pytest.skip("Java is missing: apt-get install default-jre-headless")
+    paths = sitemap_paths(site)
+    files = []
+    for index, path in enumerate(paths):
+        with urllib.request.urlopen(f"{site}{path}") as response:
+            target = tmp_path / f"page-{index}.html"
+            target.write_bytes(response.read())
+            files.append(target)
+    result = subprocess.run(
+        [
+            "java",
+            "-jar",
+            str(VNU),
+            "--errors-only",
+            "--format",
+            "json",
+            *map(str, files),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    messages = json.loads(result.stderr or '{"messages": []}')["messages"]
+    errors = [
+        f"{paths[files.index(next(f for f in files if f.as_uri() == m['url']))]}: {m['message']}"
+        for m in messages
+        if m.get("type") == "error"
+    ]
+    print(f"Nu HTML Checker validated {len(paths)} pages")
+    assert errors == []
