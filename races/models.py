@@ -2,6 +2,8 @@
 
 Every model has a natural key (slugs, codes, year + round) so that the
 fixtures in `fixtures/` are readable, diffable and free of integer ids.
+Models that editors change keep a history (`history = HistoricalRecords()`);
+races/history.py says how to add it to a new model.
 """
 
 from decimal import Decimal
@@ -11,6 +13,7 @@ from django.db import models
 from django.db.models import Prefetch, Q
 from django.urls import reverse
 from django.utils.text import slugify
+from simple_history.models import HistoricalRecords
 
 KM_PER_MILE = Decimal("1.609344")
 LB_PER_KG = Decimal("2.20462")
@@ -433,6 +436,7 @@ class Race(models.Model):
     )
 
     objects = RaceQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["season", "round_number"]
@@ -569,6 +573,7 @@ class Entry(models.Model):
     )
 
     objects = EntryQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["race", models.F("position").asc(nulls_last=True), "slug"]
@@ -697,6 +702,7 @@ class Crew(models.Model):
     )
 
     objects = CrewQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["entry", "order"]
@@ -739,6 +745,7 @@ class Story(models.Model):
     body = models.TextField(help_text="Markdown. Written in our own words.")
 
     objects = StoryQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["race", "entry__position"]
