@@ -188,6 +188,13 @@ class CrewField(forms.ModelMultipleChoiceField):
             drivers.append(driver)
         return drivers
 
+    def has_changed(self, initial, data):
+        # Order matters: the same drivers in another order is a change.
+        if self.disabled:
+            return False
+        initial = [str(pk) for pk in self.prepare_value(initial or [])]
+        return initial != [str(pk) for pk in data or []]
+
 
 # Checked across all the cars of the race by EntryInlineFormSet, so that two
 # cars can swap their numbers, places or grid slots in one save.

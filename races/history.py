@@ -32,7 +32,8 @@ def deleted_with_prefix(model_name: str, pk) -> str:
 
 
 def deleted_with_reason(obj) -> str:
-    return f"{deleted_with_prefix(obj._meta.model_name, obj.pk)} {obj}"
+    # history_change_reason holds 100 characters.
+    return f"{deleted_with_prefix(obj._meta.model_name, obj.pk)} {obj}"[:100]
 
 
 def _delete(obj, reason: str = ""):

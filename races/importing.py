@@ -462,7 +462,7 @@ class ClassificationImport:
 
     def write(self, report: ImportReport):
         rows = [line.row for line in report.lines]
-        reason = f"Imported from {self.source}" if self.source else "Imported"
+        reason = (f"Imported from {self.source}" if self.source else "Imported")[:100]
         existing = {entry.slug: entry for entry in self.race.entries.all()}
         slugs = {row.slug for row in rows}
         for slug, entry in existing.items():

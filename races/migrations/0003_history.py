@@ -6,6 +6,30 @@ from django.conf import settings
 from django.db import migrations, models
 
 
+HISTORY_MODELS = ["Race", "Entry", "Crew", "Story"]
+
+
+def record_current_state(apps, schema_editor):
+    """A first history record of each existing row, so its first edit can be
+    reverted (rows loaded with loaddata have none)."""
+    from django.utils import timezone
+
+    now = timezone.now()
+    for name in HISTORY_MODELS:
+        model = apps.get_model("races", name)
+        historical = apps.get_model("races", f"Historical{name}")
+        fields = [field.attname for field in model._meta.concrete_fields]
+        historical.objects.bulk_create(
+            historical(
+                **{attname: getattr(obj, attname) for attname in fields},
+                history_date=now,
+                history_type="+",
+                history_change_reason="Recorded when history began",
+            )
+            for obj in model.objects.iterator()
+        )
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -123,4 +147,5 @@ class Migration(migrations.Migration):
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
+        migrations.RunPython(record_current_state, migrations.RunPython.noop),
     ]

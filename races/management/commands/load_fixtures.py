@@ -19,3 +19,6 @@ class Command(BaseCommand):
             self.stdout.write("The database already holds season data; not loading.")
             return
         call_command("loaddata", FIXTURE_NAME, verbosity=options["verbosity"])
+        # loaddata records no history; a first record of every row lets an
+        # editor revert their first change too.
+        call_command("populate_history", auto=True, verbosity=0)
