@@ -15,7 +15,8 @@ To keep the history of a new model (e.g. the points rules):
 
 1. add `history = HistoricalRecords()` to the model;
 2. register its admin as a subclass of `races.admin.HistoryAdmin`;
-3. run `manage.py makemigrations races`.
+3. add the model to HISTORY_MODELS below;
+4. run `manage.py makemigrations races`.
 
 Its historical model is left out of fixtures/ by races.fixtures, and the
 Editors group needs no extra permission: history is shown to whoever may
@@ -25,6 +26,21 @@ view the model and reverted by whoever may change it.
 from django.db import transaction
 
 from .models import Crew, Entry, Race, Story
+
+HISTORY_MODELS = [Race, Entry, Crew, Story]
+
+
+def record_current_state():
+    """A first history record of each row that has none.
+
+    loaddata records no history; without a first record, an editor's
+    first change of a loaded row could not be reverted.
+    """
+    for model in HISTORY_MODELS:
+        unrecorded = model._default_manager.exclude(pk__in=model.history.values("id"))
+        model.history.bulk_history_create(
+            list(unrecorded), default_change_reason="Recorded when loaded"
+        )
 
 
 def deleted_with_prefix(model_name: str, pk) -> str:

@@ -2,6 +2,7 @@ import pytest
 from django.core.management import call_command
 
 from races.fixtures import FIXTURE_NAME, models_in_dependency_order
+from races.history import record_current_state
 
 from .factories import make_editor
 
@@ -11,7 +12,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
     """Every test starts from the committed 2004 season."""
     with django_db_blocker.unblock():
         call_command("loaddata", FIXTURE_NAME, verbosity=0)
-        call_command("populate_history", auto=True, verbosity=0)
+        record_current_state()
 
 
 @pytest.fixture(autouse=True)

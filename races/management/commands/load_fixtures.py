@@ -8,6 +8,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from races.fixtures import FIXTURE_NAME
+from races.history import record_current_state
 from races.models import Season
 
 
@@ -21,4 +22,4 @@ class Command(BaseCommand):
         call_command("loaddata", FIXTURE_NAME, verbosity=options["verbosity"])
         # loaddata records no history; a first record of every row lets an
         # editor revert their first change too.
-        call_command("populate_history", auto=True, verbosity=0)
+        record_current_state()
