@@ -1,5 +1,18 @@
-from django.contrib import admin
+import base64
 
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.widgets import AutocompleteSelectMultiple
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path
+from simple_history.admin import SimpleHistoryAdmin
+
+from . import history
+from .classification import CarResult, classification_problems
+from .importing import ClassificationImport, RowError, read_table, set_crew
 from .models import (
     CarClass,
     CarModel,
@@ -14,6 +27,74 @@ from .models import (
     Story,
     Team,
 )
+
+
+class HistoryAdmin(SimpleHistoryAdmin):
+    """Admin for a model with history: who changed what, and one-click revert.
+
+    Deleting goes through races.history, so that a deleted row comes back
+    with the rows deleted with it from the "Recently deleted" page.
+    """
+
+    change_list_template = "admin/races/change_list_with_deleted.html"
+
+    def get_urls(self):
+        opts = self.model._meta
+        name = f"{opts.app_label}_{opts.model_name}"
+        return [
+            path(
+                "deleted/",
+                self.admin_site.admin_view(self.deleted_view),
+                name=f"{name}_deleted",
+            ),
+            path(
+                "deleted/<int:history_id>/restore/",
+                self.admin_site.admin_view(self.restore_view),
+                name=f"{name}_restore",
+            ),
+            *super().get_urls(),
+        ]
+
+    def delete_model(self, request, obj):
+        self.delete_with_history(obj)
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic():
+            for obj in queryset:
+                self.delete_with_history(obj)
+
+    def delete_with_history(self, obj):
+        obj.delete()
+
+    def deleted_view(self, request):
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Recently deleted {self.model._meta.verbose_name_plural}",
+            "opts": self.model._meta,
+            "records": history.deleted_records(self.model),
+            "can_restore": self.has_add_permission(request),
+        }
+        return TemplateResponse(request, "admin/races/deleted_list.html", context)
+
+    def restore_view(self, request, history_id):
+        if request.method != "POST" or not self.has_add_permission(request):
+            raise PermissionDenied
+        record = get_object_or_404(
+            self.model.history.filter(history_type="-"), history_id=history_id
+        )
+        if self.model._default_manager.filter(pk=record.id).exists():
+            self.message_user(request, f"{record.instance} is already back.")
+        else:
+            obj = history.restore(record)
+            self.message_user(
+                request,
+                f"{obj} is back, with what was deleted with it.",
+                messages.SUCCESS,
+            )
+        opts = self.model._meta
+        return redirect(f"admin:{opts.app_label}_{opts.model_name}_changelist")
 
 
 @admin.register(Season)
@@ -81,8 +162,157 @@ class CrewInline(admin.TabularInline):
     ordering = ["order"]
 
 
+class OrderedAutocompleteSelectMultiple(AutocompleteSelectMultiple):
+    """The admin's autocomplete, showing the chosen drivers in driving order."""
+
+    def optgroups(self, name, value, attr=None):
+        groups = super().optgroups(name, value, attr)
+        order = {str(pk): index for index, pk in enumerate(value)}
+        for _group, options, _index in groups:
+            options.sort(key=lambda option: order.get(str(option["value"]), 0))
+        return groups
+
+
+class CrewField(forms.ModelMultipleChoiceField):
+    """Drivers in the order they were picked, each at most once."""
+
+    def clean(self, value):
+        chosen = {str(driver.pk): driver for driver in super().clean(value)}
+        drivers = []
+        for pk in value or []:
+            driver = chosen[str(pk)]
+            if driver in drivers:
+                raise ValidationError(
+                    f"{driver} is listed twice; a driver is in a crew once."
+                )
+            drivers.append(driver)
+        return drivers
+
+    def has_changed(self, initial, data):
+        # Order matters: the same drivers in another order is a change.
+        if self.disabled:
+            return False
+        initial = [str(pk) for pk in self.prepare_value(initial or [])]
+        return initial != [str(pk) for pk in data or []]
+
+
+# Checked across all the cars of the race by EntryInlineFormSet, so that two
+# cars can swap their numbers, places or grid slots in one save.
+CROSS_CAR_FIELDS = {"slug", "car_number", "position", "grid"}
+
+
+class EntryInlineForm(forms.ModelForm):
+    crew_drivers = CrewField(
+        queryset=Driver.objects.all(),
+        label="Drivers",
+        widget=OrderedAutocompleteSelectMultiple(
+            Entry._meta.get_field("drivers"), admin.site
+        ),
+        help_text="In driving order: pick the first driver first.",
+        error_messages={"required": "Pick at least one driver."},
+    )
+
+    class Meta:
+        model = Entry
+        fields = [
+            "position",
+            "car_number",
+            "slug",
+            "car_class",
+            "team",
+            "car_model",
+            "laps",
+            "status",
+            "reason",
+            "grid",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial["crew_drivers"] = [
+                member.driver_id for member in self.instance.crew.all()
+            ]
+
+    def clean_position(self):
+        position = self.cleaned_data["position"]
+        if position == 0:
+            raise ValidationError("Positions start at 1.")
+        return position
+
+    def _get_validation_exclusions(self):
+        # The one place ModelForm decides which fields the database
+        # constraints are checked on; see CROSS_CAR_FIELDS.
+        return super()._get_validation_exclusions() | CROSS_CAR_FIELDS
+
+    def save(self, commit=True):
+        entry = super().save(commit=commit)
+        if commit:
+            set_crew(entry, self.cleaned_data["crew_drivers"])
+        else:
+            save_m2m = self.save_m2m
+
+            def save_m2m_and_crew():
+                save_m2m()
+                set_crew(entry, self.cleaned_data["crew_drivers"])
+
+            self.save_m2m = save_m2m_and_crew
+        return entry
+
+
+class EntryInlineFormSet(forms.BaseInlineFormSet):
+    """A race's classification, checked as a whole before anything is saved."""
+
+    def clean(self):
+        # Replaces Django's generic duplicate check with messages naming cars.
+        cars = []
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None)
+            if not data or self._should_delete_form(form):
+                continue
+            cars.append(
+                CarResult(
+                    key=form,
+                    car_number=data.get("car_number") or "",
+                    slug=data.get("slug") or "",
+                    crew=" / ".join(d.last_name for d in data.get("crew_drivers", [])),
+                    position=data.get("position"),
+                    grid=data.get("grid"),
+                    laps=data.get("laps"),
+                )
+            )
+        problems = classification_problems(cars, is_complete=self.instance.is_complete)
+        if problems:
+            raise ValidationError([problem.message for problem in problems])
+
+    def save_existing_objects(self, commit=True):
+        if not commit:
+            return super().save_existing_objects(commit)
+        # Deleted cars go first and moved cars give up their number, place
+        # and grid slot, so that cars can swap them. Each entry's history
+        # records its final values only.
+        deleted = [form.instance for form in self.deleted_forms if form.instance.pk]
+        for entry in deleted:
+            history.delete_entry(entry)
+        moved = [
+            form.instance.pk
+            for form in self.initial_forms
+            if form.instance.pk and CROSS_CAR_FIELDS & set(form.changed_data)
+        ]
+        Entry.objects.filter(pk__in=moved).update(
+            position=None, grid=None, car_number=""
+        )
+        saved = super().save_existing_objects(commit)
+        self.deleted_objects = deleted
+        return saved
+
+
 class EntryInline(admin.TabularInline):
+    """The classification in finishing order, each car with its crew."""
+
     model = Entry
+    form = EntryInlineForm
+    formset = EntryInlineFormSet
     extra = 0
     fields = [
         "position",
@@ -91,6 +321,7 @@ class EntryInline(admin.TabularInline):
         "car_class",
         "team",
         "car_model",
+        "crew_drivers",
         "laps",
         "status",
         "reason",
@@ -98,11 +329,21 @@ class EntryInline(admin.TabularInline):
     ]
     autocomplete_fields = ["team", "car_model"]
     show_change_link = True
-    ordering = ["position", "slug"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("crew")
+
+
+class ImportResultsForm(forms.Form):
+    file = forms.FileField(
+        help_text="CSV or Excel (.xlsx) with the columns of the season's "
+        "results files: round, pos, class, class_pos, car_no, team, drivers, "
+        "chassis, engine, tyre, laps, gap, status, grid, fastest_lap, src, xref."
+    )
 
 
 @admin.register(Race)
-class RaceAdmin(admin.ModelAdmin):
+class RaceAdmin(HistoryAdmin):
     list_display = [
         "round_number",
         "name",
@@ -118,10 +359,102 @@ class RaceAdmin(admin.ModelAdmin):
     search_fields = ["name", "alternative_names", "circuit__name"]
     autocomplete_fields = ["circuit"]
     inlines = [EntryInline]
+    actions = ["mark_provisional", "mark_official"]
+
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/import/",
+                self.admin_site.admin_view(self.import_view),
+                name="races_race_import",
+            ),
+            *super().get_urls(),
+        ]
+
+    def delete_with_history(self, obj):
+        history.delete_race(obj)
+
+    @admin.action(description="Mark selected races provisional", permissions=["change"])
+    def mark_provisional(self, request, queryset):
+        self.set_status(request, queryset, Race.Status.PROVISIONAL)
+
+    @admin.action(description="Mark selected races official", permissions=["change"])
+    def mark_official(self, request, queryset):
+        self.set_status(request, queryset, Race.Status.OFFICIAL)
+
+    def set_status(self, request, queryset, status):
+        # One save per race, so that each race's history records the change.
+        with transaction.atomic():
+            for race in queryset:
+                race.status = status
+                race.save(update_fields=["status"])
+        label = Race.Status(status).label.lower()
+        self.message_user(
+            request, f"{len(queryset)} race(s) marked {label}.", messages.SUCCESS
+        )
+
+    def has_import_permission(self, request, race) -> bool:
+        return self.has_change_permission(request, race) and request.user.has_perms(
+            ["races.add_entry", "races.change_entry", "races.delete_entry"]
+        )
+
+    def import_view(self, request, object_id):
+        """Upload a results file, preview every row's errors, then import."""
+        race = self.get_object(request, object_id)
+        if race is None:
+            return self._get_obj_does_not_exist_redirect(
+                request, self.model._meta, object_id
+            )
+        if not self.has_import_permission(request, race):
+            raise PermissionDenied
+        form = ImportResultsForm()
+        report = error = None
+        content = filename = ""
+        if request.method == "POST":
+            form = ImportResultsForm(request.POST, request.FILES)
+            if "_confirm" in request.POST:
+                filename = request.POST.get("filename", "")
+                content = request.POST.get("content", "")
+                data = base64.b64decode(content.encode())
+            elif form.is_valid():
+                upload = form.cleaned_data["file"]
+                filename, data = upload.name, upload.read()
+                content = base64.b64encode(data).decode()
+            else:
+                data = None
+            if data is not None:
+                try:
+                    rows = read_table(filename, data)
+                except RowError as problem:
+                    error = str(problem)
+                else:
+                    importer = ClassificationImport(race, rows, source=filename)
+                    report = importer.run(dry_run="_confirm" not in request.POST)
+                    if report.is_written:
+                        self.message_user(
+                            request,
+                            f"Imported {filename}: {report.summary}.",
+                            messages.SUCCESS,
+                        )
+                        return redirect("admin:races_race_change", race.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Import results: {race}",
+            "opts": self.model._meta,
+            "original": race,
+            "form": form,
+            "report": report,
+            "error": error,
+            "content": content,
+            "filename": filename,
+        }
+        return TemplateResponse(
+            request, "admin/races/race/import_results.html", context
+        )
 
 
 @admin.register(Entry)
-class EntryAdmin(admin.ModelAdmin):
+class EntryAdmin(HistoryAdmin):
     list_display = [
         "__str__",
         "position",
@@ -146,13 +479,16 @@ class EntryAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("crew__driver")
 
+    def delete_with_history(self, obj):
+        history.delete_entry(obj)
+
     @admin.display(description="crew")
     def crew_names(self, entry):
         return " / ".join(driver.last_name for driver in entry.crew_drivers)
 
 
 @admin.register(Story)
-class StoryAdmin(admin.ModelAdmin):
+class StoryAdmin(HistoryAdmin):
     list_display = ["headline", "race", "entry"]
     list_filter = ["race"]
     list_select_related = ["race__season", "entry__race__season"]

@@ -266,3 +266,107 @@ def class_win_tallies(calendar: list[dict]) -> list[tuple]:
             tallies.items(), key=lambda item: item[0].display_order
         )
     ]
+
+
+@dataclass
+class CarResult:
+    """One car of a classification being entered, for the checks across cars."""
+
+    key: object  # where the car came from: a form or a file line
+    car_number: str = ""
+    slug: str = ""
+    crew: str = ""  # surnames, e.g. 'Lehto / Werner'
+    position: int | None = None
+    grid: int | None = None
+    laps: int | None = None
+
+    @property
+    def label(self) -> str:
+        """'#38', or the crew's surnames when the number is unknown."""
+        if self.car_number:
+            return f"#{self.car_number}"
+        return self.crew or self.slug
+
+
+@dataclass
+class Problem:
+    """A mistake in a classification, in the editor's terms."""
+
+    keys: list
+    message: str
+
+
+def _named(cars: list[CarResult], name=lambda car: car.label) -> str:
+    names = [name(car) for car in cars]
+    return ", ".join(names[:-1]) + f" and {names[-1]}"
+
+
+def _shared(cars: list[CarResult], value) -> dict:
+    by_value = defaultdict(list)
+    for car in cars:
+        if value(car) not in (None, ""):
+            by_value[value(car)].append(car)
+    return {key: found for key, found in by_value.items() if len(found) > 1}
+
+
+def classification_problems(
+    cars: list[CarResult], *, is_complete: bool
+) -> list[Problem]:
+    """What is wrong across the cars of one race: duplicates, gaps, laps."""
+    problems = []
+    for slug, found in _shared(cars, lambda car: car.slug).items():
+        problems.append(
+            Problem(
+                [car.key for car in found],
+                f"{_named(found)} share the slug '{slug}'; each car needs its own.",
+            )
+        )
+    for number, found in _shared(cars, lambda car: car.car_number).items():
+        crews = _named(found, lambda car: car.crew or car.slug)
+        problems.append(
+            Problem(
+                [car.key for car in found], f"Car number {number} is used by {crews}."
+            )
+        )
+    for position, found in sorted(_shared(cars, lambda car: car.position).items()):
+        problems.append(
+            Problem(
+                [car.key for car in found],
+                f"Position {position} is used by {_named(found)}.",
+            )
+        )
+    for grid, found in sorted(_shared(cars, lambda car: car.grid).items()):
+        problems.append(
+            Problem(
+                [car.key for car in found],
+                f"Grid position {grid} is used by {_named(found)}.",
+            )
+        )
+    positions = {car.position for car in cars if car.position}
+    if is_complete and positions:
+        missing = [p for p in range(1, max(positions) + 1) if p not in positions]
+        if missing:
+            listed = ", ".join(str(p) for p in missing)
+            noun = "Position" if len(missing) == 1 else "Positions"
+            verb = "is" if len(missing) == 1 else "are"
+            problems.append(
+                Problem(
+                    [],
+                    f"{noun} {listed} {verb} missing: a complete classification "
+                    f"runs from 1 to {len(positions)} without gaps. Mark the race "
+                    "partial if some cars are unknown.",
+                )
+            )
+    winners = [car for car in cars if car.position == 1 and car.laps is not None]
+    if len(winners) == 1:
+        winner = winners[0]
+        for car in cars:
+            if car.laps is not None and car.laps > winner.laps:
+                problems.append(
+                    Problem(
+                        [car.key],
+                        f"{car.label} has {car.laps} laps, more than the winner "
+                        f"{winner.label} ({winner.laps}).",
+                    )
+                )
+    return problems

@@ -2,6 +2,8 @@
 
 Every model has a natural key (slugs, codes, year + round) so that the
 fixtures in `fixtures/` are readable, diffable and free of integer ids.
+Models that editors change keep a history (`history = HistoricalRecords()`);
+races/history.py says how to add it to a new model.
 """
 
 from decimal import Decimal
@@ -12,6 +14,7 @@ from django.db.models import Prefetch, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.text import slugify
+from simple_history.models import HistoricalRecords
 
 KM_PER_MILE = Decimal("1.609344")
 LB_PER_KG = Decimal("2.20462")
@@ -462,6 +465,7 @@ class Race(models.Model):
     )
 
     objects = RaceQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["season", "round_number"]
@@ -598,6 +602,7 @@ class Entry(models.Model):
     )
 
     objects = EntryQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["race", models.F("position").asc(nulls_last=True), "slug"]
@@ -726,6 +731,7 @@ class Crew(models.Model):
     )
 
     objects = CrewQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["entry", "order"]
@@ -768,6 +774,7 @@ class Story(models.Model):
     body = models.TextField(help_text="Markdown. Written in our own words.")
 
     objects = StoryQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["race", "entry__position"]

@@ -2,6 +2,9 @@ import pytest
 from django.core.management import call_command
 
 from races.fixtures import FIXTURE_NAME, models_in_dependency_order
+from races.history import record_current_state
+
+from .factories import make_editor
 
 
 @pytest.fixture(scope="session")
@@ -9,6 +12,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
     """Every test starts from the committed 2004 season."""
     with django_db_blocker.unblock():
         call_command("loaddata", FIXTURE_NAME, verbosity=0)
+        record_current_state()
 
 
 @pytest.fixture(autouse=True)
@@ -32,3 +36,15 @@ def empty_database(db):
     """Remove all season data (rolled back after the test)."""
     for model in reversed(models_in_dependency_order()):
         model._default_manager.all().delete()
+
+
+@pytest.fixture
+def editor(db):
+    return make_editor()
+
+
+@pytest.fixture
+def editor_client(client, editor):
+    """The test client logged in as an editor."""
+    client.force_login(editor)
+    return client

@@ -3,6 +3,7 @@
 import datetime
 import itertools
 
+from django.contrib.auth.models import Group, User
 from django.db.models import Max
 
 from races.models import (
@@ -17,6 +18,7 @@ from races.models import (
     Season,
     Team,
 )
+from races.permissions import EDITORS_GROUP
 
 _numbers = itertools.count(1)
 
@@ -106,3 +108,42 @@ def make_entry(race: Race, class_code: str = "LMP1", **overrides) -> Entry:
     for order, driver in enumerate(drivers, start=1):
         Crew.objects.create(entry=entry, driver=driver, order=order)
     return entry
+
+
+def make_editor(username: str = "editor"):
+    """A staff user in the Editors group, as `create_editor` makes them."""
+    user = User.objects.create_user(username, is_staff=True)
+    user.groups.add(Group.objects.get(name=EDITORS_GROUP))
+    return user
+
+
+def admin_form_data(response) -> dict:
+    """The POST data of an admin change form as rendered, inlines included."""
+    data = {}
+
+    def add(form):
+        for bound in form:
+            value = bound.value()
+            if value is None or value is False:
+                continue
+            if value is True:
+                data[bound.html_name] = "on"
+            elif isinstance(value, list | tuple):
+                data[bound.html_name] = [str(item) for item in value]
+            else:
+                data[bound.html_name] = str(value)
+
+    add(response.context["adminform"].form)
+    for inline in response.context.get("inline_admin_formsets", []):
+        add(inline.formset.management_form)
+        for form in inline.formset.forms:
+            add(form)
+    return data
+
+
+def inline_prefix(data: dict, slug: str) -> str:
+    """'entries-3-' for the inline row of the car with this slug."""
+    for name, value in data.items():
+        if name.startswith("entries-") and name.endswith("-slug") and value == slug:
+            return name.removesuffix("slug")
+    raise KeyError(slug)

@@ -1,8 +1,17 @@
-import pytest
-from django.contrib.auth.models import Group, Permission
-from django.urls import reverse
+from pathlib import Path
 
-from races.models import Race
+import pytest
+from django.contrib.auth.models import Permission
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils.html import escape
+from pytest_django.asserts import assertContains, assertNotContains
+
+from races.models import Driver, Entry, Race, Story
+
+from .factories import admin_form_data, inline_prefix
+
+MID_OHIO_CSV = Path(__file__).parent / "data" / "02-mid-ohio.csv"
 
 pytestmark = pytest.mark.django_db
 
@@ -19,13 +28,6 @@ ADMIN_MODELS = [
     "entry",
     "story",
 ]
-
-
-@pytest.fixture
-def editor(django_user_model):
-    user = django_user_model.objects.create_user("editor", is_staff=True)
-    user.groups.add(Group.objects.get(name="Editors"))
-    return user
 
 
 @pytest.mark.parametrize("model", ADMIN_MODELS)
@@ -62,3 +64,275 @@ def test_anonymous_user_is_sent_to_the_login_page(client):
     response = client.get(reverse("admin:races_race_changelist"))
     assert response.status_code == 302
     assert reverse("admin:login") in response["Location"]
+
+
+def race_change_url(race):
+    return reverse("admin:races_race_change", args=[race.pk])
+
+
+def mid_ohio_form(client):
+    """Mid-Ohio's change form as the editor sees it, ready to post back."""
+    race = Race.objects.get(slug="mid-ohio")
+    data = admin_form_data(client.get(race_change_url(race)))
+    return race, data
+
+
+def classification(race):
+    return list(
+        race.entries.order_by("pk").values_list(
+            "slug", "car_number", "position", "laps", "grid", "status"
+        )
+    )
+
+
+def assert_refused(client, race, data, message):
+    before = classification(race)
+    response = client.post(race_change_url(race), data)
+    assertContains(response, escape(message))
+    assert classification(race) == before
+
+
+def test_editor_edit_shows_on_the_public_page(editor_client):
+    race, data = mid_ohio_form(editor_client)
+    data[inline_prefix(data, "16") + "reason"] = "oil pump failure"
+    response = editor_client.post(race_change_url(race), data)
+    assert response.status_code == 302
+    assertContains(editor_client.get(race.get_absolute_url()), "oil pump failure")
+
+
+def test_race_inline_refuses_a_position_used_twice_naming_both_cars(editor_client):
+    race, data = mid_ohio_form(editor_client)
+    data[inline_prefix(data, "3") + "position"] = "2"
+    assert_refused(editor_client, race, data, "Position 2 is used by #20 and #3.")
+
+
+def test_race_inline_refuses_a_car_number_used_twice_naming_the_crews(editor_client):
+    race, data = mid_ohio_form(editor_client)
+    data[inline_prefix(data, "20") + "car_number"] = "38"
+    assert_refused(
+        editor_client,
+        race,
+        data,
+        "Car number 38 is used by Lehto / Werner and Dyson / Wallace.",
+    )
+
+
+def test_race_inline_refuses_a_gap_in_a_complete_classification(editor_client):
+    race, data = mid_ohio_form(editor_client)
+    data[inline_prefix(data, "krohn-maxwell") + "position"] = "30"
+    assert_refused(editor_client, race, data, "Positions 27, 28, 29 are missing")
+
+
+def test_race_inline_accepts_gaps_in_a_partial_classification(editor_client):
+    race = Race.objects.get(slug="lime-rock")
+    data = admin_form_data(editor_client.get(race_change_url(race)))
+    response = editor_client.post(race_change_url(race), data)
+    assert response.status_code == 302
+
+
+def test_race_inline_refuses_more_laps_than_the_winner(editor_client):
+    race, data = mid_ohio_form(editor_client)
+    data[inline_prefix(data, "20") + "laps"] = "130"
+    assert_refused(
+        editor_client, race, data, "#20 has 130 laps, more than the winner #38 (124)."
+    )
+
+
+def test_race_inline_refuses_negative_laps(editor_client):
+    race, data = mid_ohio_form(editor_client)
+    data[inline_prefix(data, "20") + "laps"] = "-1"
+    assert_refused(editor_client, race, data, "greater than or equal to 0")
+
+
+def test_race_inline_refuses_laps_for_a_car_that_did_not_start(editor_client):
+    race, data = mid_ohio_form(editor_client)
+    data[inline_prefix(data, "krohn-maxwell") + "laps"] = "5"
+    assert_refused(editor_client, race, data, "A car that did not start has no laps.")
+
+
+def test_race_inline_refuses_a_driver_twice_in_one_crew(editor_client):
+    race, data = mid_ohio_form(editor_client)
+    prefix = inline_prefix(data, "38")
+    lehto = Driver.objects.get(slug="jj-lehto")
+    data[prefix + "crew_drivers"] = [str(lehto.pk), str(lehto.pk)]
+    assert_refused(editor_client, race, data, "JJ Lehto is listed twice")
+
+
+def test_race_inline_saves_the_crew_in_the_order_picked(editor_client):
+    race, data = mid_ohio_form(editor_client)
+    werner = Driver.objects.get(slug="marco-werner")
+    lehto = Driver.objects.get(slug="jj-lehto")
+    data[inline_prefix(data, "38") + "crew_drivers"] = [str(werner.pk), str(lehto.pk)]
+    assert editor_client.post(race_change_url(race), data).status_code == 302
+    entry = race.entries.get(slug="38")
+    assert entry.crew_drivers == [werner, lehto]
+
+
+def test_race_inline_shows_the_crew_in_driving_order(editor_client):
+    race = Race.objects.get(slug="mid-ohio")
+    response = editor_client.get(race_change_url(race))
+    html = response.content.decode()
+    assert html.index("JJ Lehto</option>") < html.index("Marco Werner</option>")
+
+
+def test_race_inline_lets_two_cars_swap_places(editor_client):
+    race, data = mid_ohio_form(editor_client)
+    first, second = inline_prefix(data, "38"), inline_prefix(data, "20")
+    data[first + "position"], data[second + "position"] = "2", "1"
+    data[first + "laps"], data[second + "laps"] = "123", "124"
+    assert editor_client.post(race_change_url(race), data).status_code == 302
+    assert race.entries.get(position=1).slug == "20"
+    assert race.entries.get(position=2).slug == "38"
+
+
+def test_story_for_a_car_of_another_race_is_refused(editor_client):
+    race = Race.objects.get(slug="mid-ohio")
+    other = Entry.objects.get(race__slug="sebring", position=1)
+    response = editor_client.post(
+        reverse("admin:races_story_add"),
+        {"race": race.pk, "entry": other.pk, "headline": "H", "body": "B"},
+    )
+    assertContains(response, "This car took part in another race")
+    assert not Story.objects.filter(headline="H").exists()
+
+
+def test_race_status_actions_mark_races_official(editor_client):
+    races = Race.objects.filter(slug__in=["sebring", "mid-ohio"])
+    response = editor_client.post(
+        reverse("admin:races_race_changelist"),
+        {"action": "mark_official", "_selected_action": [r.pk for r in races]},
+    )
+    assert response.status_code == 302
+    assert set(races.values_list("status", flat=True)) == {"official"}
+
+
+def test_race_list_shows_the_status(editor_client):
+    response = editor_client.get(reverse("admin:races_race_changelist"))
+    assertContains(response, "Provisional")
+
+
+def test_history_shows_a_change_and_revert_restores_it(editor_client):
+    race, data = mid_ohio_form(editor_client)
+    data["name"] = "Renamed by mistake"
+    editor_client.post(race_change_url(race), data)
+    history_page = editor_client.get(
+        reverse("admin:races_race_history", args=[race.pk])
+    )
+    assertContains(history_page, "Renamed by mistake")
+    assertContains(history_page, "editor")
+    before = race.history.get(name="American Le Mans at Mid-Ohio")
+    revert_url = reverse(
+        "admin:races_race_simple_history", args=[race.pk, before.history_id]
+    )
+    editor_client.post(revert_url, admin_form_data(editor_client.get(revert_url)))
+    race.refresh_from_db()
+    assert race.name == "American Le Mans at Mid-Ohio"
+    assert race.history.latest().history_user.username == "editor"
+
+
+def test_deleting_a_race_asks_for_confirmation(editor_client):
+    race = Race.objects.get(slug="mid-ohio")
+    response = editor_client.get(reverse("admin:races_race_delete", args=[race.pk]))
+    assertContains(response, "Are you sure")
+    assert Race.objects.filter(pk=race.pk).exists()
+
+
+def test_deleted_race_comes_back_with_its_entries_and_stories(editor_client):
+    race = Race.objects.get(slug="mid-ohio")
+    before = classification(race)
+    editor_client.post(
+        reverse("admin:races_race_delete", args=[race.pk]), {"post": "yes"}
+    )
+    assert not Race.objects.filter(pk=race.pk).exists()
+    deleted_page = editor_client.get(reverse("admin:races_race_deleted"))
+    assertContains(deleted_page, "American Le Mans at Mid-Ohio")
+    record = race.history.filter(history_type="-").get()
+    response = editor_client.post(
+        reverse("admin:races_race_restore", args=[record.history_id])
+    )
+    assert response.status_code == 302
+    assert classification(race) == before
+    assert Story.objects.filter(race=race).count() == 15
+    winner = race.entries.get(slug="38")
+    assert [d.last_name for d in winner.crew_drivers] == ["Lehto", "Werner"]
+
+
+def test_deleted_entry_comes_back_with_its_crew_and_story(editor_client):
+    entry = Entry.objects.get(race__slug="mid-ohio", slug="38")
+    headline = entry.story.headline
+    editor_client.post(
+        reverse("admin:races_entry_delete", args=[entry.pk]), {"post": "yes"}
+    )
+    record = Entry.history.filter(id=entry.pk, history_type="-").get()
+    editor_client.post(reverse("admin:races_entry_restore", args=[record.history_id]))
+    entry = Entry.objects.get(pk=entry.pk)
+    assert entry.story.headline == headline
+    assert [d.last_name for d in entry.crew_drivers] == ["Lehto", "Werner"]
+
+
+def import_url(race):
+    return reverse("admin:races_race_import", args=[race.pk])
+
+
+def results_file(text: str, name: str = "results.csv"):
+    return SimpleUploadedFile(name, text.encode(), content_type="text/csv")
+
+
+def test_import_preview_names_the_bad_row_and_writes_nothing(editor_client):
+    race = Race.objects.get(slug="mid-ohio")
+    before = classification(race)
+    text = MID_OHIO_CSV.read_text().replace(",GT,3,31,", ",GT9,3,31,")
+    response = editor_client.post(import_url(race), {"file": results_file(text)})
+    assertContains(response, "line 11: class &#x27;GT9&#x27; is not one of")
+    assertNotContains(response, 'name="_confirm"')
+    assert classification(race) == before
+
+
+def test_import_confirmed_after_preview_replaces_the_classification(editor_client):
+    race = Race.objects.get(slug="mid-ohio")
+    text = MID_OHIO_CSV.read_text().replace(",Cort Wagner / Patrick Long,", ",C W,")
+    preview = editor_client.post(import_url(race), {"file": results_file(text)})
+    assertContains(preview, 'name="_confirm"')
+    assert race.entries.filter(crew__driver__last_name="Long").exists()
+    response = editor_client.post(
+        import_url(race),
+        {
+            "_confirm": "1",
+            "filename": preview.context["filename"],
+            "content": preview.context["content"],
+        },
+    )
+    assert response.status_code == 302
+    assert not race.entries.filter(crew__driver__last_name="Long").exists()
+    assert race.entries.count() == 27
+    assert Story.objects.filter(race=race).count() == 15
+
+
+def test_race_page_links_to_the_import(editor_client):
+    race = Race.objects.get(slug="mid-ohio")
+    assertContains(editor_client.get(race_change_url(race)), import_url(race))
+
+
+def test_staff_user_outside_the_editors_group_is_refused(client, django_user_model):
+    staff = django_user_model.objects.create_user("staff", is_staff=True)
+    client.force_login(staff)
+    race = Race.objects.get(slug="mid-ohio")
+    assert client.get(race_change_url(race)).status_code == 403
+    assert client.get(import_url(race)).status_code == 403
+    assert client.get(reverse("admin:races_race_deleted")).status_code == 403
+    response = client.post(race_change_url(race), {"name": "Vandalised"})
+    assert response.status_code == 403
+    race.refresh_from_db()
+    assert race.name == "American Le Mans at Mid-Ohio"
+
+
+def test_anonymous_user_cannot_import(client):
+    race = Race.objects.get(slug="mid-ohio")
+    response = client.get(import_url(race))
+    assert response.status_code == 302
+    assert reverse("admin:login") in response["Location"]
+
+
+def test_editor_cannot_change_permissions(editor_client):
+    assert editor_client.get(reverse("admin:auth_group_add")).status_code == 403
+    assert editor_client.get(reverse("admin:auth_user_add")).status_code == 403

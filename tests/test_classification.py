@@ -1,6 +1,12 @@
 import pytest
 
-from races.classification import classify, known_prefix_end, podiums
+from races.classification import (
+    CarResult,
+    classification_problems,
+    classify,
+    known_prefix_end,
+    podiums,
+)
 from races.models import Entry, Race
 
 from .factories import make_entry, make_race
@@ -90,3 +96,20 @@ def test_mid_ohio_class_winners_match_the_podium_photo():
         "GTS": ["Fellows", "O'Connell"],
         "GT": ["van Overbeek", "Law"],
     }
+
+
+def test_classification_problems_name_the_cars_that_share_a_place():
+    cars = [
+        CarResult(key="a", car_number="38", position=1, laps=124),
+        CarResult(key="b", car_number="", crew="Field / Dayton", position=1, laps=80),
+    ]
+    (problem,) = classification_problems(cars, is_complete=False)
+    assert problem.message == "Position 1 is used by #38 and Field / Dayton."
+    assert problem.keys == ["a", "b"]
+
+
+def test_classification_problems_allow_gaps_only_in_partial_classifications():
+    cars = [CarResult(key="a", position=1), CarResult(key="b", position=3)]
+    assert classification_problems(cars, is_complete=False) == []
+    (problem,) = classification_problems(cars, is_complete=True)
+    assert problem.message.startswith("Position 2 is missing")

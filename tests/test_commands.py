@@ -1,10 +1,11 @@
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
 
-from races.models import Race, Season
+from races.models import Entry, Race, Season
 
 pytestmark = pytest.mark.django_db
 
@@ -112,3 +113,48 @@ def test_create_editor_refuses_an_existing_username(monkeypatch, django_user_mod
     monkeypatch.setenv("DJANGO_EDITOR_PASSWORD", "a-long-enough-pass-phrase")
     with pytest.raises(CommandError, match="already exists"):
         run("create_editor", "taken")
+
+
+MID_OHIO_RESULTS = Path(__file__).parent / "data" / "02-mid-ohio.csv"
+
+
+def test_import_results_dry_run_checks_and_writes_nothing():
+    before = Entry.history.count()
+    out = run(
+        "import_results", MID_OHIO_RESULTS, season=2004, round_number=2, dry_run=True
+    )
+    assert "27 updated" in out and "nothing written" in out
+    assert Entry.history.count() == before
+
+
+def test_import_results_reimports_a_round_without_changing_it(tmp_path):
+    fixture = tmp_path / "before.json"
+    after = tmp_path / "after.json"
+    run("export_fixtures", output=fixture)
+    run("import_results", MID_OHIO_RESULTS, season=2004, round_number=2)
+    run("export_fixtures", output=after)
+    assert after.read_text() == fixture.read_text()
+
+
+def test_import_results_names_the_bad_row_and_writes_nothing(tmp_path):
+    bad = tmp_path / "bad.csv"
+    bad.write_text(
+        HEADER
+        + "2,1,LMP1,1,38,Team,JJ Lehto,Audi R8,,,124,,finished,,,s,\n"
+        + "2,2,LMP9,1,39,Team,A Driver,Audi R8,,,120,,finished,,,s,\n"
+    )
+    race = Race.objects.get(slug="mid-ohio")
+    with pytest.raises(CommandError, match="line 3: class 'LMP9'"):
+        run("import_results", bad, season=2004, round_number=2)
+    assert race.entries.count() == 27
+
+
+def test_import_results_refuses_an_unknown_round():
+    with pytest.raises(CommandError, match="no round 12"):
+        run("import_results", MID_OHIO_RESULTS, season=2004, round_number=12)
+
+
+def test_load_fixtures_gives_every_row_a_first_history_record(empty_database):
+    run("load_fixtures", verbosity=0)
+    race = Race.objects.get(slug="mid-ohio")
+    assert race.history.count() == 1

@@ -100,3 +100,26 @@ def test_export_of_the_loaded_fixtures_reproduces_the_file(tmp_path):
 
 def test_season_knows_its_sources():
     assert "Mid-Ohio" in Season.objects.get(year=2004).source_note
+
+
+def test_fixture_file_holds_no_history():
+    models = {obj["model"] for obj in json.loads(FIXTURE_FILE.read_text())}
+    assert not any(".historical" in model for model in models)
+
+
+def test_fixtures_load_into_an_empty_database_losslessly(empty_database, tmp_path):
+    call_command("loaddata", FIXTURE_NAME, verbosity=0)
+    exported = tmp_path / "export.json"
+    call_command("export_fixtures", output=exported, verbosity=0)
+    assert exported.read_text() == FIXTURE_FILE.read_text()
+
+
+def test_export_leaves_out_the_change_history(tmp_path):
+    race = mid_ohio()
+    race.name = "Edited"
+    race.save()
+    exported = tmp_path / "export.json"
+    call_command("export_fixtures", output=exported, verbosity=0)
+    models = {obj["model"] for obj in json.loads(exported.read_text())}
+    assert "races.historicalrace" not in models
+    assert "races.race" in models

@@ -8,6 +8,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from races.fixtures import FIXTURE_NAME
+from races.history import record_current_state
 from races.models import Season
 
 
@@ -19,3 +20,6 @@ class Command(BaseCommand):
             self.stdout.write("The database already holds season data; not loading.")
             return
         call_command("loaddata", FIXTURE_NAME, verbosity=options["verbosity"])
+        # loaddata records no history; a first record of every row lets an
+        # editor revert their first change too.
+        record_current_state()
