@@ -1,4 +1,5 @@
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
 
 from races.fixtures import FIXTURE_NAME, models_in_dependency_order
@@ -20,6 +21,17 @@ def plain_static_storage(settings):
             "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         },
     }
+
+
+@pytest.fixture(autouse=True)
+def empty_page_cache(settings):
+    """Each test starts with no cached pages, apart from `make run`'s."""
+    settings.CACHES = {
+        "default": {**settings.CACHES["default"], "KEY_PREFIX": "almsweb-tests"}
+    }
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture
