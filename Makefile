@@ -41,8 +41,7 @@ static: install
 	$(PY) manage.py collectstatic --noinput
 
 run: setup
-	$(VENV)/bin/gunicorn almsweb.wsgi --bind 127.0.0.1:$(PORT) --workers 2 \
-		--access-logfile -
+	PORT=$(PORT) $(VENV)/bin/gunicorn --config gunicorn.conf.py
 
 test: setup
 	$(PY) -m pytest
