@@ -3,8 +3,9 @@ from io import StringIO
 import pytest
 from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
+from django.db import connection
 
-from races.models import Race, Season
+from races.models import Driver, Entry, Race, Season
 
 pytestmark = pytest.mark.django_db
 
@@ -112,3 +113,29 @@ def test_create_editor_refuses_an_existing_username(monkeypatch, django_user_mod
     monkeypatch.setenv("DJANGO_EDITOR_PASSWORD", "a-long-enough-pass-phrase")
     with pytest.raises(CommandError, match="already exists"):
         run("create_editor", "taken")
+
+
+sqlite_only = pytest.mark.skipif(
+    connection.vendor != "sqlite", reason="synthesize_seasons writes SQLite only"
+)
+
+
+@sqlite_only
+def test_synthesize_seasons_multiplies_seasons_entries_and_drivers():
+    entries, drivers = Entry.objects.count(), Driver.objects.count()
+    run("synthesize_seasons", factor=3)
+    assert list(Season.objects.values_list("year", flat=True)) == [2006, 2005, 2004]
+    assert Entry.objects.count() == 3 * entries
+    assert Driver.objects.count() == 3 * drivers
+    copy = Race.objects.get(season__year=2006, slug="mid-ohio")
+    assert copy.entries.count() == 27
+    assert (
+        copy.stories.count()
+        == Race.objects.get(season__year=2004, slug="mid-ohio").stories.count()
+    )
+
+
+@sqlite_only
+def test_synthesize_seasons_dry_run_writes_nothing():
+    assert "Would add 9 seasons" in run("synthesize_seasons", dry_run=True)
+    assert Season.objects.count() == 1
