@@ -24,6 +24,9 @@ from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
 
 DATA_VERSION_KEY = "data-version"
+# Pages each worker process also keeps in memory. The key names the data
+# version, so a kept page can never be stale: a change makes a new key.
+LOCAL_PAGES = 200
 # Cache-Control directives that forbid sharing a response between visitors.
 PRIVATE_DIRECTIVES = ("private", "no-store", "no-cache")
 
@@ -67,18 +70,24 @@ class PublicPageCacheMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
         self.admin_prefix = None
+        self.local_pages = {}
 
     def __call__(self, request):
         if not self.may_use_cache(request):
             return self.get_response(request)
         version = data_version()
         key = f"page:{version}:{md5(request.build_absolute_uri().encode()).hexdigest()}"
-        stored = cache.get(key)
+        stored = self.local_pages.get(key) or cache.get(key)
         if stored is None:
             response = self.get_response(request)
             if not self.may_store(request, response):
                 return response
             stored = self.store(key, response, version)
+        if key not in self.local_pages:
+            if len(self.local_pages) >= LOCAL_PAGES:
+                # Drop the oldest (dicts keep insertion order).
+                self.local_pages.pop(next(iter(self.local_pages)), None)
+            self.local_pages[key] = stored
         status, headers, content = stored
         response = HttpResponse(content, status=status, headers=headers)
         return get_conditional_response(
