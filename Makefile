@@ -11,7 +11,7 @@ PYTHON ?= $(shell for candidate in python3.13 python3.12 python3 python; do \
 	if $$candidate -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; \
 	then echo $$candidate; break; fi; done)
 
-.PHONY: help install setup run test lint format check static data clean
+.PHONY: help install setup run test lint format check static data bench clean
 
 help:
 	@echo "make run    set up and serve the site at http://127.0.0.1:$(PORT)"
@@ -20,6 +20,7 @@ help:
 	@echo "make format apply ruff's fixes and formatting"
 	@echo "make check  Django system check and missing migrations"
 	@echo "make data   rebuild fixtures/ from $(SHARED_DATA)"
+	@echo "make bench  load-test production serving on 127.0.0.1 (about 2 minutes)"
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	@if [ -z "$(PYTHON)" ]; then \
@@ -41,8 +42,7 @@ static: install
 	$(PY) manage.py collectstatic --noinput
 
 run: setup
-	$(VENV)/bin/gunicorn almsweb.wsgi --bind 127.0.0.1:$(PORT) --workers 2 \
-		--access-logfile -
+	PORT=$(PORT) $(VENV)/bin/gunicorn --config gunicorn.conf.py
 
 node_modules/.installed: package.json package-lock.json
 	@if command -v npm >/dev/null 2>&1; then npm ci --silent --no-audit --no-fund && touch $@; \
@@ -71,6 +71,12 @@ data: install
 	DJANGO_SQLITE_PATH=var/build.sqlite3 $(PY) manage.py import_season $(SHARED_DATA)
 	DJANGO_SQLITE_PATH=var/build.sqlite3 $(PY) manage.py export_fixtures
 	rm -f var/build.sqlite3
+
+# Production serving under load, then render times at 1x and 10x data.
+bench: setup
+	@command -v wrk >/dev/null || { apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
+	$(PY) bench/run.py
 
 clean:
 	rm -rf $(VENV) var

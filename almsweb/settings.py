@@ -2,14 +2,19 @@
 
 `make run` works on a fresh machine with no configuration: without
 DJANGO_SECRET_KEY a key is generated once into the ignored `var/` folder.
-Setting DJANGO_ENV=production makes a missing secret key a start-up error.
+Setting DJANGO_ENV=production makes a missing secret key a start-up error
+and turns on HTTPS-only cookies, the HTTPS redirect and HSTS.
+The README lists every variable.
 """
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
+import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("DJANGO_VAR_DIR", BASE_DIR / "var"))
@@ -48,6 +53,7 @@ if not SECRET_KEY:
     SECRET_KEY = local_secret_key()
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
+CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", "")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -61,21 +67,26 @@ INSTALLED_APPS = [
     "django_tables2",
     "ninja",
     "simple_history",
+    "axes",
     "races",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # Serves cached public pages before sessions and auth are even looked at.
+    "almsweb.cache.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
-    "django.middleware.http.ConditionalGetMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Records which editor made each change in the history of season data.
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into a 429 page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "almsweb.urls"
@@ -90,6 +101,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.csp",
             ],
         },
     },
@@ -97,13 +109,66 @@ TEMPLATES = [
 
 WSGI_APPLICATION = "almsweb.wsgi.application"
 
-DATABASES = {
-    "default": {
-        "ENGINE": "django.db.backends.sqlite3",
-        "NAME": os.environ.get("DJANGO_SQLITE_PATH", VAR_DIR / "db.sqlite3"),
-        "OPTIONS": {"timeout": 20, "transaction_mode": "IMMEDIATE"},
+if DATABASE_URL := os.environ.get("DATABASE_URL", ""):
+    # PostgreSQL (psycopg 3) for more than one host; keep connections open
+    # between requests and check them before reuse.
+    DATABASES = {
+        "default": dj_database_url.parse(
+            DATABASE_URL, conn_max_age=60, conn_health_checks=True
+        )
     }
-}
+else:
+    # One server: SQLite in WAL mode, so readers never wait for a writer.
+    # Writers take the lock when their transaction begins (IMMEDIATE) and
+    # wait up to 20 s for it, instead of failing with "database is locked".
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": os.environ.get("DJANGO_SQLITE_PATH", VAR_DIR / "db.sqlite3"),
+            "OPTIONS": {
+                "timeout": 20,
+                "transaction_mode": "IMMEDIATE",
+                "init_command": (
+                    "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+                    "PRAGMA busy_timeout=20000"
+                ),
+            },
+        }
+    }
+
+if REDIS_URL := os.environ.get("REDIS_URL", ""):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "almsweb",
+        }
+    }
+else:
+    # A file cache, not local memory: every gunicorn worker must see the
+    # same data version, or an edit would leave other workers serving stale
+    # pages.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": VAR_DIR / "cache",
+            "KEY_PREFIX": "almsweb",
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        }
+    }
+# How long a rendered public page is kept. Any data change makes it stale
+# at once (see almsweb/cache.py); this only bounds the space old pages take.
+PAGE_CACHE_SECONDS = int(os.environ.get("DJANGO_PAGE_CACHE_SECONDS", 24 * 3600))
+
+AUTHENTICATION_BACKENDS = [
+    # Refuses logins from a username and address after too many failures.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": f"django.contrib.auth.password_validation.{name}"}
@@ -132,9 +197,50 @@ STORAGES = {
     },
 }
 
+
+def static_file_headers(headers, path, url) -> None:
+    """A year, not WhiteNoise's ten, for files with a content hash in the name."""
+    if "immutable" in headers.get("Cache-Control", ""):
+        headers["Cache-Control"] = f"max-age={365 * 24 * 3600}, public, immutable"
+
+
+WHITENOISE_ADD_HEADERS_FUNCTION = static_file_headers
+
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
 DJANGO_TABLES2_TEMPLATE = "includes/table.html"
+
+# Security headers. The policy allows nothing inline: the public pages have
+# no inline script or style, and the admin's few inline blocks carry the
+# per-request nonce, which the header names only when a page used it.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF, CSP.NONCE],
+    "img-src": [CSP.SELF, "data:"],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = True
+
+if IS_PRODUCTION:
+    # Behind a TLS-terminating proxy, gunicorn marks a request secure from
+    # its X-Forwarded-Proto header (only from FORWARDED_ALLOW_IPS).
+    SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
+    # Load balancers probe hosts over plain HTTP.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", 365 * 24 * 3600))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
 
 LOGGING = {
     "version": 1,

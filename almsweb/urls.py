@@ -7,7 +7,10 @@ from races.api_docs import ApiDocsView
 from races.sitemaps import SITEMAPS
 from races.views import robots_txt
 
+from . import views
+
 urlpatterns = [
+    path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", robots_txt, name="robots-txt"),

@@ -1,10 +1,19 @@
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
 
 from races.fixtures import FIXTURE_NAME, models_in_dependency_order
 from races.history import record_current_state
 
 from .factories import make_editor
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--run-browser-tests",
+        action="store_true",
+        help="Run the Playwright tests in tests/browser (make test passes this).",
+    )
 
 
 @pytest.fixture(scope="session")
@@ -29,6 +38,17 @@ def plain_static_storage(settings):
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def empty_page_cache(settings):
+    """Each test starts with no cached pages, apart from `make run`'s."""
+    settings.CACHES = {
+        "default": {**settings.CACHES["default"], "KEY_PREFIX": "almsweb-tests"}
+    }
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

@@ -4,8 +4,9 @@ from pathlib import Path
 import pytest
 from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
+from django.db import connection
 
-from races.models import Entry, Race, Season
+from races.models import Driver, Entry, Race, Season
 
 pytestmark = pytest.mark.django_db
 
@@ -158,3 +159,29 @@ def test_load_fixtures_gives_every_row_a_first_history_record(empty_database):
     run("load_fixtures", verbosity=0)
     race = Race.objects.get(slug="mid-ohio")
     assert race.history.count() == 1
+
+
+sqlite_only = pytest.mark.skipif(
+    connection.vendor != "sqlite", reason="synthesize_seasons writes SQLite only"
+)
+
+
+@sqlite_only
+def test_synthesize_seasons_multiplies_seasons_entries_and_drivers():
+    entries, drivers = Entry.objects.count(), Driver.objects.count()
+    run("synthesize_seasons", factor=3)
+    assert list(Season.objects.values_list("year", flat=True)) == [2006, 2005, 2004]
+    assert Entry.objects.count() == 3 * entries
+    assert Driver.objects.count() == 3 * drivers
+    copy = Race.objects.get(season__year=2006, slug="mid-ohio")
+    assert copy.entries.count() == 27
+    assert (
+        copy.stories.count()
+        == Race.objects.get(season__year=2004, slug="mid-ohio").stories.count()
+    )
+
+
+@sqlite_only
+def test_synthesize_seasons_dry_run_writes_nothing():
+    assert "Would add 9 seasons" in run("synthesize_seasons", dry_run=True)
+    assert Season.objects.count() == 1

@@ -14,22 +14,10 @@ from django.core.management import call_command
 
 from races.fixtures import FIXTURE_NAME
 
-# Playwright's sync API runs an event loop in the test thread; Django's
-# database calls from that thread are still synchronous and safe.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "var" / "screenshots"
 NODE_MODULES = ROOT / "node_modules"
-
-
-def pytest_addoption(parser):
-    parser.addoption(
-        "--run-browser-tests",
-        action="store_true",
-        help="Run the Playwright tests (make test passes this).",
-    )
 
 
 def pytest_collection_modifyitems(config, items):
@@ -44,6 +32,15 @@ def pytest_collection_modifyitems(config, items):
         for item in items:
             if item.path.is_relative_to(Path(__file__).parent):
                 item.add_marker(pytest.mark.skip(reason=reason))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def allow_database_calls_beside_playwright():
+    """Playwright's sync API runs an event loop in the test thread; Django's
+    database calls from that thread are still synchronous and safe."""
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    yield
+    del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,30 @@
+"""gunicorn settings, read from the environment (`make run` uses this file).
+
+HOST and PORT give the address (127.0.0.1:8000 by default; a host behind a
+load balancer sets HOST=0.0.0.0). WEB_CONCURRENCY overrides the number of
+worker processes, which is otherwise twice the CPU count plus one.
+FORWARDED_ALLOW_IPS names the proxies whose X-Forwarded-Proto is trusted.
+"""
+
+import multiprocessing
+import os
+
+wsgi_app = "almsweb.wsgi:application"
+bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
+
+# Sync workers: each handles one request at a time, which suits short,
+# CPU-bound requests behind a proxy that buffers slow clients.
+workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
+# A request taking longer than this is stuck: the worker is restarted.
+timeout = 30
+graceful_timeout = 30
+keepalive = 5
+# Recycle workers now and then so a slow leak can never grow for long.
+max_requests = 10_000
+max_requests_jitter = 1_000
+
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
+
+accesslog = "-"
+errorlog = "-"
+loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
