@@ -41,6 +41,8 @@ class StaticFilesFetcher(URLFetcher):
         if not url.startswith(self.static_prefix):
             raise ValueError(f"Only the site's static files may be read: {url}")
         name = unquote(urlsplit(url[len(self.static_prefix) :]).path)
+        if any(part in ("", ".", "..") for part in name.split("/")):
+            raise ValueError(f"Not a plain static file name: {name}")
         path = static_file_path(name)
         if path is None:
             raise ValueError(f"No such static file: {name}")

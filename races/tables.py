@@ -143,7 +143,8 @@ class ResultsPrintTable(ResultsTable):
             attrs = {key: dict(value) for key, value in column.attrs.items()}
             for tag in ("th", "td"):
                 cell = attrs.setdefault(tag, {})
-                cell["class"] = f"{cell.get('class', '')} col-{bound_column.name}"
+                classes = [cell.get("class"), f"col-{bound_column.name}"]
+                cell["class"] = " ".join(filter(None, classes))
             column.attrs = attrs
 
     def render_car_class(self, value):

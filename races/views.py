@@ -169,12 +169,12 @@ class RaceMixin:
         )
 
 
-def sheet_file_name(race, extension: str) -> str:
-    """E.g. 'alms-2004-r05-mid-ohio-results.pdf'."""
-    return (
-        f"alms-{race.season.year}-r{race.round_number:02d}-{race.slug}"
-        f"-results.{extension}"
-    )
+def sheet_file_name(race, extension: str, variant: str = "") -> str:
+    """E.g. 'alms-2004-r02-mid-ohio-results.pdf' or '...-results-letter.pdf'."""
+    name = f"alms-{race.season.year}-r{race.round_number:02d}-{race.slug}-results"
+    if variant:
+        name += f"-{variant}"
+    return f"{name}.{extension}"
 
 
 class RaceResultsPrintView(RaceMixin, DetailView):
@@ -206,8 +206,8 @@ class RaceResultsPdfView(RaceResultsPrintView):
     def render_to_response(self, context, **response_kwargs):
         paper = paper_from(self.request.GET.get("paper"))
         pdf = render_pdf(self.template_name, context, request=self.request, paper=paper)
-        extension = "pdf" if paper == DEFAULT_PAPER else f"{paper}.pdf"
-        return pdf_response(pdf, sheet_file_name(self.object, extension))
+        variant = "" if paper == DEFAULT_PAPER else paper
+        return pdf_response(pdf, sheet_file_name(self.object, "pdf", variant))
 
 
 class RaceResultsExportView(RaceMixin, DetailView):

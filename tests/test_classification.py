@@ -1,6 +1,12 @@
 import pytest
 
-from races.classification import classify, known_prefix_end, podiums
+from races.classification import (
+    classify,
+    in_sheet_order,
+    known_prefix_end,
+    podiums,
+    sheet_block,
+)
 from races.models import Entry, Race
 
 from .factories import make_entry, make_race
@@ -90,3 +96,28 @@ def test_mid_ohio_class_winners_match_the_podium_photo():
         "GTS": ["Fellows", "O'Connell"],
         "GT": ["van Overbeek", "Law"],
     }
+
+
+def test_sheet_order_prints_blocks_classified_nc_dnf_dsq_dns():
+    race = make_race()
+    make_entry(race, slug="dns", status=Entry.Status.DID_NOT_START, laps=None)
+    make_entry(race, slug="dsq", status=Entry.Status.DISQUALIFIED)
+    make_entry(race, slug="dnf", status=Entry.Status.RETIRED, position=1, laps=90)
+    make_entry(race, slug="nc", status=Entry.Status.NOT_CLASSIFIED, laps=20)
+    make_entry(race, slug="third", position=3, laps=80)
+    make_entry(race, slug="second", position=2, laps=85)
+    rows = in_sheet_order(rows_of(race))
+    assert [row.entry.slug for row in rows] == [
+        "second",
+        "third",
+        "nc",
+        "dnf",
+        "dsq",
+        "dns",
+    ]
+    assert [sheet_block(row) for row in rows][2:] == [
+        "Not classified",
+        "Retired (DNF)",
+        "Disqualified",
+        "Did not start (DNS)",
+    ]
