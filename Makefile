@@ -11,7 +11,7 @@ PYTHON ?= $(shell for candidate in python3.13 python3.12 python3 python; do \
 	if $$candidate -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; \
 	then echo $$candidate; break; fi; done)
 
-.PHONY: help install setup run test lint format check static data clean
+.PHONY: help install setup run test lint format check static data clean bench-pdf
 
 help:
 	@echo "make run    set up and serve the site at http://127.0.0.1:$(PORT)"
@@ -20,6 +20,7 @@ help:
 	@echo "make format apply ruff's fixes and formatting"
 	@echo "make check  Django system check and missing migrations"
 	@echo "make data   rebuild fixtures/ from $(SHARED_DATA)"
+	@echo "make bench-pdf  time the Mid-Ohio results PDF"
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	@if [ -z "$(PYTHON)" ]; then \
@@ -58,6 +59,10 @@ format: install
 check: install
 	$(PY) manage.py check
 	$(PY) manage.py makemigrations --check --dry-run
+
+# How long the Mid-Ohio results PDF takes (budget: under one second).
+bench-pdf: setup
+	$(PY) bench/pdf_timing.py
 
 # Rebuild fixtures/ from the shared source files, in a scratch database.
 data: install
