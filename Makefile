@@ -11,7 +11,7 @@ PYTHON ?= $(shell for candidate in python3.13 python3.12 python3 python; do \
 	if $$candidate -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; \
 	then echo $$candidate; break; fi; done)
 
-.PHONY: help install setup run test lint format check static data bench clean
+.PHONY: help install setup run test lint format check static data bench bench-pdf clean
 
 help:
 	@echo "make run    set up and serve the site at http://127.0.0.1:$(PORT)"
@@ -21,6 +21,7 @@ help:
 	@echo "make check  Django system check and missing migrations"
 	@echo "make data   rebuild fixtures/ from $(SHARED_DATA)"
 	@echo "make bench  load-test production serving on 127.0.0.1 (about 2 minutes)"
+	@echo "make bench-pdf  time the Mid-Ohio results PDF"
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	@if [ -z "$(PYTHON)" ]; then \
@@ -63,6 +64,10 @@ format: install
 check: install
 	$(PY) manage.py check
 	$(PY) manage.py makemigrations --check --dry-run
+
+# How long the Mid-Ohio results PDF takes (budget: under one second).
+bench-pdf: setup
+	$(PY) bench/pdf_timing.py
 
 # Rebuild fixtures/ from the shared source files, in a scratch database.
 data: install

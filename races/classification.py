@@ -60,6 +60,34 @@ class ClassifiedEntry:
         return (self.entry.car_class.display_order, *self.sort_key)
 
 
+# Blocks of a printed classification sheet, in order, with their headings.
+SHEET_BLOCKS = {
+    Entry.Status.RUNNING: (0, "Classified"),
+    Entry.Status.CLASSIFIED: (0, "Classified"),
+    Entry.Status.NOT_CLASSIFIED: (1, "Not classified"),
+    Entry.Status.RETIRED: (2, "Retired (DNF)"),
+    Entry.Status.DISQUALIFIED: (3, "Disqualified"),
+    Entry.Status.DID_NOT_START: (4, "Did not start (DNS)"),
+    Entry.Status.UNKNOWN: (5, "Status not known"),
+}
+
+
+def sheet_block(row: ClassifiedEntry) -> str:
+    """The heading of the block a row is printed under on a classification sheet."""
+    return SHEET_BLOCKS[row.entry.status][1]
+
+
+def in_sheet_order(rows: list[ClassifiedEntry]) -> list[ClassifiedEntry]:
+    """Rows as on a printed sheet: by block, then in official order.
+
+    Retired cars keep the overall place their laps earned, but are printed
+    in their own block below the classified cars.
+    """
+    return sorted(
+        rows, key=lambda row: (SHEET_BLOCKS[row.entry.status][0], row.sort_key)
+    )
+
+
 def car_number_value(number: str) -> tuple | None:
     """Car numbers sort as numbers: 3 before 16, '007' as 7."""
     if not number:

@@ -4,7 +4,7 @@ from django.utils.html import format_html
 from django_tables2.data import TableListData
 from django_tables2.utils import OrderBy
 
-from .classification import SORT_VALUES, order_rows
+from .classification import SORT_VALUES, order_rows, sheet_block
 
 UNKNOWN = "–"
 WRAPPING = {"td": {"class": "wrap-cell"}}
@@ -118,3 +118,105 @@ class ResultsTable(tables.Table):
 
     def render_status(self, record):
         return record.entry.status_label
+
+
+class ResultsPrintTable(ResultsTable):
+    """The classification as printed: plain text, no sorting, rows in blocks.
+
+    Rows must come in sheet order (`classification.in_sheet_order`); the
+    template prints each block under its own heading.
+    """
+
+    class Meta(ResultsTable.Meta):
+        orderable = False
+        template_name = "includes/print_table.html"
+        attrs = {"class": "results results-print"}
+        row_attrs = {
+            "class": lambda record: "class-winner" if record.is_class_winner else "",
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A class per column (col-laps, ...), so the sheet can size each one.
+        for bound_column in self.columns.iterall():
+            column = bound_column.column
+            attrs = {key: dict(value) for key, value in column.attrs.items()}
+            for tag in ("th", "td"):
+                cell = attrs.setdefault(tag, {})
+                classes = [cell.get("class"), f"col-{bound_column.name}"]
+                cell["class"] = " ".join(filter(None, classes))
+            column.attrs = attrs
+
+    def render_car_class(self, value):
+        return value.code
+
+    def render_team(self, value):
+        return str(value)
+
+    def render_car(self, value):
+        return str(value)
+
+    def render_drivers(self, value):
+        return " / ".join(driver.full_name for driver in value)
+
+    def render_laps_behind(self, value, record):
+        if record.is_class_winner:
+            return "Class winner"
+        return super().render_laps_behind(value, record)
+
+    @property
+    def blocks(self) -> list[tuple[str, list]]:
+        """(heading, bound rows) for each block of the sheet, in order."""
+        blocks: list[tuple[str, list]] = []
+        for row in self.rows:
+            heading = sheet_block(row.record)
+            if not blocks or blocks[-1][0] != heading:
+                blocks.append((heading, []))
+            blocks[-1][1].append(row)
+        return blocks
+
+
+class ResultsExportTable(ResultsTable):
+    """The classification as plain values for CSV, XLSX and JSON exports.
+
+    Headers are the column names (`position`, `car_class`, ...), documented
+    in the README; they must not change. Unknown values are None, which
+    CSV and XLSX write as empty cells and JSON as null.
+    """
+
+    reason = tables.Column("Reason", accessor="entry__reason")
+
+    class Meta(ResultsTable.Meta):
+        orderable = False
+
+    def as_values(self, exclude_columns=None):
+        values = super().as_values(exclude_columns)
+        next(values)  # the screen headers
+        exclude_columns = exclude_columns or ()
+        yield [
+            column.name
+            for column in self.columns.iterall()
+            if not (column.column.exclude_from_export or column.name in exclude_columns)
+        ]
+        yield from values
+
+    def value_car_class(self, value):
+        return value.code
+
+    def value_team(self, value):
+        return str(value)
+
+    def value_car(self, value):
+        return str(value)
+
+    def value_drivers(self, value):
+        return " / ".join(driver.full_name for driver in value) or None
+
+    def value_tyre(self, record):
+        return record.entry.get_tyre_display() if record.entry.tyre else None
+
+    def value_laps_behind(self, value):
+        return value
+
+    def value_status(self, record):
+        return record.entry.status

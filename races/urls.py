@@ -1,12 +1,32 @@
-from django.urls import path
+from django.urls import path, register_converter
 
 from . import feeds, views
+
+
+class ExportFormatConverter:
+    """The file formats a classification can be exported in."""
+
+    regex = "csv|xlsx|json"
+
+    def to_python(self, value):
+        return value
+
+    def to_url(self, value):
+        return value
+
+
+register_converter(ExportFormatConverter, "export_format")
 
 app_name = "races"
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("classes/", views.RegulationsView.as_view(), name="regulations"),
+    path(
+        "classes/print/",
+        views.RegulationsPrintView.as_view(),
+        name="regulations-print",
+    ),
     path("classes.css", views.class_colours_css, name="class-colours"),
     path("feeds/reports.rss", feeds.ReportsFeed(), name="feed-rss"),
     path("feeds/reports.atom", feeds.ReportsAtomFeed(), name="feed-atom"),
@@ -25,4 +45,19 @@ urlpatterns = [
     path("<int:year>/", views.SeasonDetailView.as_view(), name="season-detail"),
     path("<int:year>/<slug:slug>/", views.RaceDetailView.as_view(), name="race-detail"),
     path("<int:year>/<slug:slug>/card.png", views.race_card, name="race-card"),
+    path(
+        "<int:year>/<slug:slug>/print/",
+        views.RaceResultsPrintView.as_view(),
+        name="race-results-print",
+    ),
+    path(
+        "<int:year>/<slug:slug>/results.pdf",
+        views.RaceResultsPdfView.as_view(),
+        name="race-results-pdf",
+    ),
+    path(
+        "<int:year>/<slug:slug>/results.<export_format:format>",
+        views.RaceResultsExportView.as_view(),
+        name="race-results-export",
+    ),
 ]

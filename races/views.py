@@ -4,8 +4,10 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.views.generic import DetailView, ListView, TemplateView
 from django_tables2 import RequestConfig
+from django_tables2.export import TableExport
 
 from . import classification, search
 from .cards import race_card_png
@@ -20,7 +22,13 @@ from .models import (
     Season,
     Team,
 )
-from .tables import ClassificationData, ResultsTable
+from .printing import DEFAULT_PAPER, paper_from, pdf_response, render_pdf
+from .tables import (
+    ClassificationData,
+    ResultsExportTable,
+    ResultsPrintTable,
+    ResultsTable,
+)
 
 CLASS_FILTER_PARAM = "class"
 
@@ -149,6 +157,74 @@ class RaceDetailView(DetailView):
         return context
 
 
+class RaceMixin:
+    """The race named by the URL's year and slug, with its season and circuit."""
+
+    context_object_name = "race"
+
+    def get_object(self, queryset=None):
+        return get_object_or_404(
+            Race.objects.select_related("season", "circuit"),
+            season__year=self.kwargs["year"],
+            slug=self.kwargs["slug"],
+        )
+
+
+def sheet_file_name(race, extension: str, variant: str = "") -> str:
+    """E.g. 'alms-2004-r02-mid-ohio-results.pdf' or '...-results-letter.pdf'."""
+    name = f"alms-{race.season.year}-r{race.round_number:02d}-{race.slug}-results"
+    if variant:
+        name += f"-{variant}"
+    return f"{name}.{extension}"
+
+
+class RaceResultsPrintView(RaceMixin, DetailView):
+    """The classification sheet as a print-friendly page without navigation."""
+
+    template_name = "races/race_results_print.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        race = self.object
+        rows = classification.classify(race.entries.for_results_table())
+        caption = f"{race.short_name} {race.season.year} classification"
+        if not race.is_complete:
+            caption += " (partial: only the cars our sources name)"
+        context.update(
+            table=ResultsPrintTable(
+                classification.in_sheet_order(rows), caption=caption
+            ),
+            field=classification.count_field(race, rows),
+            noted_rows=[row for row in rows if row.entry.note],
+            generated_at=timezone.now(),
+        )
+        return context
+
+
+class RaceResultsPdfView(RaceResultsPrintView):
+    """The classification sheet as a PDF on A4, or US Letter with ?paper=letter."""
+
+    def render_to_response(self, context, **response_kwargs):
+        paper = paper_from(self.request.GET.get("paper"))
+        pdf = render_pdf(self.template_name, context, request=self.request, paper=paper)
+        variant = "" if paper == DEFAULT_PAPER else paper
+        return pdf_response(pdf, sheet_file_name(self.object, "pdf", variant))
+
+
+class RaceResultsExportView(RaceMixin, DetailView):
+    """The classification as CSV, XLSX or JSON (see README for the columns)."""
+
+    def render_to_response(self, context, **response_kwargs):
+        race = self.object
+        rows = classification.classify(race.entries.for_results_table())
+        table = ResultsExportTable(rows)
+        title = f"{race.short_name} {race.season.year}"[:31]  # Excel's limit
+        export = TableExport(
+            self.kwargs["format"], table, dataset_kwargs={"title": title}
+        )
+        return export.response(sheet_file_name(race, self.kwargs["format"]))
+
+
 def race_structured_data(request, race, winners) -> dict:
     """schema.org SportsEvent for the race page."""
     data = {
@@ -196,6 +272,12 @@ class RegulationsView(TemplateView):
             ]
         context["regulations"] = regulations
         return context
+
+
+class RegulationsPrintView(RegulationsView):
+    """The class regulations as a print-friendly sheet without navigation."""
+
+    template_name = "races/regulations_print.html"
 
 
 class DriverListView(ListView):

@@ -4,8 +4,10 @@ from races.classification import (
     CarResult,
     classification_problems,
     classify,
+    in_sheet_order,
     known_prefix_end,
     podiums,
+    sheet_block,
 )
 from races.models import Entry, Race
 
@@ -113,3 +115,28 @@ def test_classification_problems_allow_gaps_only_in_partial_classifications():
     assert classification_problems(cars, is_complete=False) == []
     (problem,) = classification_problems(cars, is_complete=True)
     assert problem.message.startswith("Position 2 is missing")
+
+
+def test_sheet_order_prints_blocks_classified_nc_dnf_dsq_dns():
+    race = make_race()
+    make_entry(race, slug="dns", status=Entry.Status.DID_NOT_START, laps=None)
+    make_entry(race, slug="dsq", status=Entry.Status.DISQUALIFIED)
+    make_entry(race, slug="dnf", status=Entry.Status.RETIRED, position=1, laps=90)
+    make_entry(race, slug="nc", status=Entry.Status.NOT_CLASSIFIED, laps=20)
+    make_entry(race, slug="third", position=3, laps=80)
+    make_entry(race, slug="second", position=2, laps=85)
+    rows = in_sheet_order(rows_of(race))
+    assert [row.entry.slug for row in rows] == [
+        "second",
+        "third",
+        "nc",
+        "dnf",
+        "dsq",
+        "dns",
+    ]
+    assert [sheet_block(row) for row in rows][2:] == [
+        "Not classified",
+        "Retired (DNF)",
+        "Disqualified",
+        "Did not start (DNS)",
+    ]

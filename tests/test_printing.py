@@ -1,0 +1,197 @@
+"""Printed sheets: the PDF classification, the print view and the PDF helper."""
+
+import io
+import re
+
+import pytest
+from django.urls import reverse
+from pypdf import PdfReader
+from pytest_django.asserts import assertContains, assertNotContains
+
+from races.classification import classify
+from races.models import Race
+from races.printing import StaticFilesFetcher, paper_from
+
+from .factories import make_entry, make_race
+
+pytestmark = pytest.mark.django_db
+
+MID_OHIO = {"year": 2004, "slug": "mid-ohio"}
+A4 = (595, 842)
+LETTER = (612, 792)
+
+
+def pdf_of(client, race_kwargs=MID_OHIO, **params) -> PdfReader:
+    response = client.get(reverse("races:race-results-pdf", kwargs=race_kwargs), params)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    return PdfReader(io.BytesIO(response.content))
+
+
+def text_of(reader: PdfReader) -> str:
+    """The PDF's text with every run of whitespace made one space."""
+    return " ".join(" ".join(page.extract_text() for page in reader.pages).split())
+
+
+def page_size(reader: PdfReader) -> tuple[int, int]:
+    box = reader.pages[0].mediabox
+    return round(float(box.width)), round(float(box.height))
+
+
+def test_mid_ohio_pdf_lists_every_car_with_its_crew(client):
+    text = text_of(pdf_of(client))
+    race = Race.objects.get(slug="mid-ohio")
+    rows = classify(race.entries.for_results_table())
+    assert len(rows) == 27
+    for row in rows:
+        for driver in row.drivers:
+            assert driver.full_name in text, driver
+        if row.entry.car_number:
+            assert re.search(rf"\b{row.entry.car_number}\b", text)
+
+
+def test_mid_ohio_pdf_header_states_the_race_facts(client):
+    text = text_of(pdf_of(client))
+    for fact in (
+        "AMERICAN LE MANS SERIES · 2004 SEASON · ROUND 2",
+        "American Le Mans at Mid-Ohio",
+        "PROVISIONAL CLASSIFICATION",
+        "Mid-Ohio Sports Car Course, Lexington, Ohio, USA",
+        "2.250 mi (3.621 km)",
+        "Sunday, June 27, 2004",
+        "2 hours 45 minutes",
+        "27 entries, 25 starters",
+    ):
+        assert fact in text, fact
+
+
+def test_mid_ohio_pdf_prints_the_blocks_of_an_official_classification(client):
+    text = text_of(pdf_of(client))
+    classified = text.index("CLASSIFIED (19 cars)")
+    retired = text.index("RETIRED (DNF) (6 cars)")
+    dns = text.index("DID NOT START (DNS) (2 cars)")
+    assert classified < retired < dns
+    assert "Class winner" in text
+
+
+def test_pdf_footer_has_page_numbers_generation_time_and_sources(client):
+    reader = pdf_of(client)
+    text = text_of(reader)
+    pages = len(reader.pages)
+    for number in range(1, pages + 1):
+        assert f"Page {number} of {pages}" in text
+    assert text.count("Sheet generated") >= pages
+    assert "Complete: all 27 cars of the fan report's table" in text
+    assert "Compiled from a fan report of the Mid-Ohio round" in text
+
+
+@pytest.mark.parametrize(
+    ("paper", "size"),
+    [(None, A4), ("a4", A4), ("letter", LETTER), ("LETTER", LETTER), ("legal", A4)],
+)
+def test_pdf_paper_is_letter_on_request_and_a4_otherwise(client, paper, size):
+    params = {"paper": paper} if paper else {}
+    assert page_size(pdf_of(client, **params)) == size
+
+
+def test_partial_pdf_says_it_is_partial_and_how_many_cars_are_known(client):
+    text = text_of(pdf_of(client, {"year": 2004, "slug": "lime-rock"}))
+    assert "Partial classification: 2 of the 27 cars that started are known" in text
+
+
+@pytest.mark.parametrize(
+    ("status", "mark"),
+    [
+        (Race.Status.OFFICIAL, "OFFICIAL CLASSIFICATION"),
+        (Race.Status.SCHEDULED, "SCHEDULED – not yet run, no results"),
+    ],
+)
+def test_pdf_marks_the_race_status(client, status, mark):
+    race = make_race(status=status)
+    make_entry(race, position=1)
+    text = text_of(pdf_of(client, {"year": race.season.year, "slug": race.slug}))
+    assert mark in text
+    assert "PROVISIONAL" not in text
+
+
+def test_pdf_is_named_after_the_round_and_paper(client):
+    url = reverse("races:race-results-pdf", kwargs=MID_OHIO)
+    response = client.get(url, {"paper": "letter"})
+    assert response["Content-Disposition"] == (
+        'inline; filename="alms-2004-r02-mid-ohio-results-letter.pdf"'
+    )
+
+
+def test_unknown_race_pdf_is_a_404(client):
+    url = reverse("races:race-results-pdf", kwargs={"year": 2004, "slug": "monaco"})
+    assert client.get(url).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "value", ["", None, "A5", "letter ", "a4", "Letter", "<script>", "a" * 300]
+)
+def test_paper_from_accepts_only_a4_and_letter(value):
+    expected = "letter" if value and value.strip().lower() == "letter" else "a4"
+    assert paper_from(value) == expected
+
+
+def test_static_fetcher_reads_the_sites_static_files():
+    fetcher = StaticFilesFetcher("http://testserver/")
+    response = fetcher.fetch("http://testserver/static/css/sheet.css")
+    assert b"@font-face" in response.read()
+    assert response.content_type == "text/css"
+    font = fetcher.fetch("http://testserver/static/fonts/LiberationSans-Regular.ttf")
+    assert font.read(4) == b"\x00\x01\x00\x00"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://fonts.googleapis.com/css?family=Roboto",
+        "http://example.com/static/css/print.css",
+        "file:///etc/passwd",
+        "http://testserver/static/../almsweb/settings.py",
+        "http://testserver/static/css/missing.css",
+        "http://testserver/admin/",
+    ],
+)
+def test_static_fetcher_refuses_everything_else(url):
+    with pytest.raises(ValueError):
+        StaticFilesFetcher("http://testserver/").fetch(url)
+
+
+def test_print_view_has_the_sheet_without_navigation(client):
+    response = client.get(reverse("races:race-results-print", kwargs=MID_OHIO))
+    assertNotContains(response, "<nav")
+    assertNotContains(response, "site-header")
+    assertNotContains(response, 'class="class-filter"')
+    assertContains(response, "Provisional classification")
+    assertContains(response, "Retired (DNF)")
+    assertContains(response, '<tr class="class-winner', count=4)
+    html = response.content.decode()
+    assert len(re.findall(r'<th scope="row"', html)) == 27
+
+
+def test_print_view_query_count_does_not_grow_with_entries(
+    client, django_assert_max_num_queries
+):
+    race = make_race()
+    for position in range(1, 30):
+        make_entry(race, "GT", position=position)
+    url = reverse(
+        "races:race-results-print", kwargs={"year": race.season.year, "slug": race.slug}
+    )
+    with django_assert_max_num_queries(3):
+        client.get(url)
+
+
+def test_regulations_print_view_has_the_table_without_navigation(client):
+    response = client.get(reverse("races:regulations-print"))
+    assertNotContains(response, "<nav")
+    assertContains(response, "900 kg (1984 lb)")
+    assertContains(response, "css/print.css")
+
+
+def test_public_pages_link_the_print_stylesheet_for_print_only(client):
+    response = client.get(reverse("races:race-detail", kwargs=MID_OHIO))
+    assertContains(response, 'href="/static/css/print.css" media="print"')
