@@ -9,8 +9,12 @@ source (`reported_class_position`) is used, and otherwise it stays unknown.
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from .models import Entry
+
+if TYPE_CHECKING:
+    from .standings import Score
 
 UNKNOWN_LAST = 10_000
 
@@ -35,6 +39,8 @@ class ClassifiedEntry:
     laps_behind_class_leader: int | None = None
     is_class_winner: bool = False
     drivers: list = field(default_factory=list)
+    # Championship points, set by standings.award_points.
+    score: "Score | None" = None
 
     @property
     def label(self) -> str:

@@ -623,10 +623,12 @@ class EntryQuerySet(models.QuerySet):
         )
 
     def for_results_table(self):
-        """Entries with class, team, car, ordered crew and story."""
+        """Entries with race (season, circuit, points scale), class, team, car,
+        ordered crew and story."""
         return self.select_related(
             "race__season",
             "race__circuit",
+            "race__points_scale",
             "car_class",
             "team",
             "car_model__manufacturer",
