@@ -91,6 +91,9 @@ SORT_VALUES = {
     "laps": lambda row: row.entry.laps,
     "laps_behind": lambda row: row.laps_behind_class_leader,
     "status": lambda row: BLOCK_ORDER[row.entry.status],
+    "points": lambda row: (
+        row.score.points if row.score and row.score.is_known else None
+    ),
 }
 
 

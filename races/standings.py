@@ -66,11 +66,14 @@ class Score:
         return self.outcome != Outcome.UNVERIFIED
 
     @property
+    def share_label(self) -> str:
+        """The minimum share as a percentage, e.g. '70%'."""
+        return f"{self.minimum_share * 100:.0f}%"
+
+    @property
     def note(self) -> str:
         """Why the car scored what it did, when that needs saying."""
-        return OUTCOME_NOTES[self.outcome].format(
-            share=f"{self.minimum_share * 100:.0f}%"
-        )
+        return OUTCOME_NOTES[self.outcome].format(share=self.share_label)
 
 
 def score_entry(
@@ -88,6 +91,9 @@ def score_entry(
     if entry.status in (Entry.Status.NOT_CLASSIFIED, Entry.Status.DISQUALIFIED):
         return Score(0, Outcome.NOT_CLASSIFIED, minimum_share=share)
     if position is None:
+        if is_short(laps=entry.laps, winner_laps=class_winner_laps, share=share):
+            # Whatever its place, a car this far behind cannot score.
+            return Score(0, Outcome.TOO_SHORT, minimum_share=share)
         return Score(0, Outcome.UNKNOWN, minimum_share=share)
     points = race.points_scale.points_for(position)
     if position == 1 or points == 0:
@@ -95,9 +101,16 @@ def score_entry(
         return Score(points, Outcome.SCORED, position, share)
     if entry.laps is None or class_winner_laps is None:
         return Score(points, Outcome.UNVERIFIED, position, share)
-    if entry.laps < share * class_winner_laps:
+    if is_short(laps=entry.laps, winner_laps=class_winner_laps, share=share):
         return Score(0, Outcome.TOO_SHORT, position, share)
     return Score(points, Outcome.SCORED, position, share)
+
+
+def is_short(*, laps: int | None, winner_laps: int | None, share: Decimal) -> bool:
+    """Known to have covered less than `share` of the class winner's laps."""
+    if laps is None or winner_laps is None:
+        return False
+    return laps < share * winner_laps
 
 
 def award_points(*, race: Race, rows: list[ClassifiedEntry]) -> list[ClassifiedEntry]:

@@ -5,6 +5,7 @@ from django_tables2.data import TableListData
 from django_tables2.utils import OrderBy
 
 from .classification import SORT_VALUES, order_rows
+from .standings import Outcome
 
 UNKNOWN = "–"
 WRAPPING = {"td": {"class": "wrap-cell"}}
@@ -77,6 +78,10 @@ class ResultsTable(tables.Table):
         "Status",
         accessor="entry__status",
     )
+    points = NumberColumn(
+        "Points",
+        accessor="score",
+    )
 
     class Meta:
         orderable = True
@@ -118,3 +123,18 @@ class ResultsTable(tables.Table):
 
     def render_status(self, record):
         return record.entry.status_label
+
+    def render_points(self, value):
+        if not value.is_known:
+            return UNKNOWN
+        if value.outcome == Outcome.TOO_SHORT:
+            return format_html(
+                '0 <span class="points-note">(under {})</span>', value.share_label
+            )
+        if not value.is_verified:
+            return format_html(
+                '{}<span aria-hidden="true">*</span>'
+                '<span class="visually-hidden"> (unverified)</span>',
+                value.points,
+            )
+        return value.points

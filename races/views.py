@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.views.generic import DetailView, ListView, TemplateView
 from django_tables2 import RequestConfig
 
-from . import classification
+from . import charts, classification, standings
 from .models import (
     CarClass,
     CarModel,
@@ -66,6 +66,49 @@ def results_of(**race_filter) -> list[classification.ClassifiedEntry]:
     return rows
 
 
+def season_results(year: int) -> tuple[list[Race], dict]:
+    """The season's races in calendar order and their classified rows by race."""
+    races = list(Race.objects.for_season(year).for_calendar())
+    entries = Entry.objects.filter(race__in=races).for_results_table()
+    return races, classification.classify_by_race(entries)
+
+
+def class_charts(class_standings: list[standings.ClassStandings]) -> list[dict]:
+    """Each class's standings with the progression chart of its leaders."""
+    items = []
+    for item in class_standings:
+        lines = standings.progression(standings=item.drivers)
+        chart = charts.progression_chart(
+            lines=lines,
+            round_labels=[f"R{race.round_number}" for race in item.races],
+        )
+        items.append({"standings": item, "lines": lines, "chart": chart})
+    return items
+
+
+class StandingsView(TemplateView):
+    template_name = "races/standings.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        season = get_object_or_404(Season, year=self.kwargs["year"])
+        races, rows_by_race = season_results(season.year)
+        counting = [race for race in races if race.points_scale]
+        scales = {}
+        for race in counting:
+            scales.setdefault(race.points_scale, []).append(race)
+        context.update(
+            season=season,
+            races=counting,
+            partial_races=[race for race in counting if not race.is_complete],
+            scales=sorted(scales.items(), key=lambda item: item[1][0].round_number),
+            classes=class_charts(
+                standings.season_standings(races=races, rows_by_race=rows_by_race)
+            ),
+        )
+        return context
+
+
 class HomeView(TemplateView):
     template_name = "races/home.html"
 
@@ -107,7 +150,7 @@ class RaceDetailView(DetailView):
 
     def get_object(self, queryset=None):
         return get_object_or_404(
-            Race.objects.select_related("season", "circuit"),
+            Race.objects.select_related("season", "circuit", "points_scale"),
             season__year=self.kwargs["year"],
             slug=self.kwargs["slug"],
         )
@@ -116,6 +159,7 @@ class RaceDetailView(DetailView):
         context = super().get_context_data(**kwargs)
         race = self.object
         rows = classification.classify(race.entries.for_results_table())
+        standings.award_points(race=race, rows=rows)
         classes = list(CarClass.objects.all())
         selected = self.request.GET.get(CLASS_FILTER_PARAM, "")
         if selected not in {car_class.code for car_class in classes}:
@@ -126,7 +170,11 @@ class RaceDetailView(DetailView):
             caption += f", {selected} class only"
         if not race.is_complete:
             caption += " (partial: only the cars our sources name)"
-        table = ResultsTable(ClassificationData(shown), caption=caption)
+        table = ResultsTable(
+            ClassificationData(shown),
+            caption=caption,
+            exclude=() if race.points_scale else ("points",),
+        )
         RequestConfig(self.request, paginate=False).configure(table)
         winners = classification.class_winners(rows)
         context.update(
@@ -143,9 +191,34 @@ class RaceDetailView(DetailView):
                 (row for row in rows if row.entry.grid), key=lambda r: r.entry.grid
             ),
             field=classification.count_field(race, rows),
+            points_notes=points_notes(shown),
             structured_data=race_structured_data(self.request, race, winners),
         )
         return context
+
+
+def points_notes(rows) -> list[str]:
+    """The kinds of non-obvious scores among the rows, explained once each."""
+    notes = []
+    scores = [row.score for row in rows if row.score]
+    if any(not s.is_verified for s in scores):
+        notes.append(
+            "* Laps unknown: points follow the class position our sources "
+            "state, but the minimum distance could not be checked."
+        )
+    short = [s for s in scores if s.outcome == standings.Outcome.TOO_SHORT]
+    if short:
+        notes.append(
+            f"Under {short[0].share_label}: the car covered less than "
+            f"{short[0].share_label} of its class winner's laps, so it scores no "
+            "points."
+        )
+    if any(not s.is_known for s in scores):
+        notes.append(
+            "Points shown as “–” are unknown because the car's class position "
+            "is unknown."
+        )
+    return notes
 
 
 def race_structured_data(request, race, winners) -> dict:

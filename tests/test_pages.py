@@ -102,6 +102,7 @@ def test_sitemap_lists_every_public_page(client):
     for model in (Driver, Team, CarModel, Circuit):
         expected |= {obj.get_absolute_url() for obj in model.objects.all()}
     expected.add(reverse("races:season-detail", kwargs={"year": 2004}))
+    expected.add(reverse("races:standings", kwargs={"year": 2004}))
     assert locations == expected
 
 
@@ -133,6 +134,7 @@ def test_structured_data_cannot_break_out_of_its_script(client):
     [
         reverse("races:home"),
         reverse("races:season-detail", kwargs={"year": 2004}),
+        reverse("races:standings", kwargs={"year": 2004}),
         MID_OHIO,
         reverse("races:regulations"),
         reverse("races:driver-list"),
@@ -168,8 +170,8 @@ def test_current_section_is_marked_in_the_navigation(client):
     [
         (reverse("races:regulations"), 4),
         (reverse("races:driver-list"), 2),
-        # Two queries (count and items) for each of the seven sections.
-        (reverse("sitemap"), 14),
+        # Two queries (count and items) for each of the eight sections.
+        (reverse("sitemap"), 16),
     ],
 )
 def test_listing_pages_stay_within_a_small_query_budget(

@@ -354,3 +354,15 @@ def test_2004_team_standings_count_one_corvette_per_race():
     assert [r.points if r else None for r in gts[0].rounds] == [
         26, 20, None, 0, 20, 20, 20, 22, 23,
     ]  # fmt: skip
+
+
+def test_car_of_unknown_place_known_to_be_too_far_behind_scores_nothing():
+    race = make_race(completeness=Race.Completeness.PARTIAL)
+    make_entry(race, car_number="1", position=1, laps=169)
+    make_entry(race, car_number="2", position=None, status="retired", laps=83)
+    score = scores(race)["2"]
+    assert (score.is_known, score.points, score.outcome) == (
+        True,
+        0,
+        Outcome.TOO_SHORT,
+    )
