@@ -4,9 +4,9 @@ import pytest
 from django.urls import resolve, reverse
 from pytest_django.asserts import assertContains, assertNotContains
 
-from races.models import Driver, Race
+from races.models import Driver, Race, Season
 
-from .factories import make_entry, make_race
+from .factories import make_driver, make_entry, make_race
 
 pytestmark = pytest.mark.django_db
 
@@ -279,3 +279,38 @@ def test_standings_ignore_a_race_that_does_not_count(client):
     html = client.get(STANDINGS).content.decode()
     assert "R2</span> Mid-Ohio" not in html
     assert client.get(MID_OHIO).status_code == 200
+
+
+def add_synthetic_rounds(rounds: int = 12, cars: int = 30) -> None:
+    """More 2004 rounds, each with a full field of new drivers and teams."""
+    season = Season.objects.get(year=2004)
+    scale = season.points_scales.get(slug="standard")
+    classes = ["LMP1", "LMP2", "GTS", "GT"]
+    for _ in range(rounds):
+        race = make_race(season=season, points_scale=scale)
+        for position in range(1, cars + 1):
+            make_entry(
+                race,
+                classes[position % 4],
+                position=position,
+                laps=200 - position,
+                drivers=[make_driver(), make_driver()],
+            )
+
+
+STANDINGS_QUERY_BUDGET = 4  # season, races, entries, crews
+
+
+def test_standings_stay_within_a_query_budget(client, django_assert_max_num_queries):
+    with django_assert_max_num_queries(STANDINGS_QUERY_BUDGET):
+        assert client.get(STANDINGS).status_code == 200
+
+
+def test_standings_query_budget_holds_with_many_rounds_and_entries(
+    client, django_assert_max_num_queries
+):
+    add_synthetic_rounds()
+    with django_assert_max_num_queries(STANDINGS_QUERY_BUDGET):
+        response = client.get(STANDINGS)
+    assert response.status_code == 200
+    assert len(response.context["classes"][0]["standings"].races) == 9 + 12
