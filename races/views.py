@@ -28,7 +28,10 @@ def season_calendar(races) -> list[dict]:
     """Each race with its known class winners, in calendar order."""
     races = list(races)
     entries = Entry.objects.filter(race__in=races).for_results_table()
-    rows_by_race = classification.classify_by_race(entries)
+    return calendar_items(races, classification.classify_by_race(entries))
+
+
+def calendar_items(races, rows_by_race) -> list[dict]:
     return [
         {
             "race": race,
@@ -86,6 +89,44 @@ def class_charts(class_standings: list[standings.ClassStandings]) -> list[dict]:
     return items
 
 
+def championships_of(competitor: Driver | Team, results) -> list[dict]:
+    """The competitor's place in each season and class they raced in.
+
+    Each item has the class standings, the competitor's standing and the
+    rounds they took part in as (race, round result) pairs.
+    """
+    years = sorted({row.entry.race.season.year for row in results})
+    found = []
+    for year in years:
+        races, rows_by_race = season_results(year)
+        table = standings.season_standings(races=races, rows_by_race=rows_by_race)
+        for class_standings, standing in standings.find_standings(
+            season_standings=table, competitor=competitor
+        ):
+            rounds = [
+                (race, result)
+                for race, result in zip(
+                    class_standings.races, standing.rounds, strict=True
+                )
+                if result
+            ]
+            field = (
+                class_standings.drivers
+                if isinstance(competitor, Driver)
+                else class_standings.teams
+            )
+            found.append(
+                {
+                    "year": year,
+                    "standings": class_standings,
+                    "standing": standing,
+                    "rounds": rounds,
+                    "field_size": len(field),
+                }
+            )
+    return found
+
+
 class StandingsView(TemplateView):
     template_name = "races/standings.html"
 
@@ -115,16 +156,17 @@ class HomeView(TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         season = Season.objects.first()
-        calendar = []
+        calendar, leaders = [], []
         if season:
-            calendar = season_calendar(
-                Race.objects.for_season(season.year).for_calendar()
-            )
+            races, rows_by_race = season_results(season.year)
+            calendar = calendar_items(races, rows_by_race)
+            leaders = standings.season_standings(races=races, rows_by_race=rows_by_race)
         reported = [item["race"] for item in calendar if item["race"].summary]
         context.update(
             season=season,
             calendar=calendar,
             class_wins=classification.class_win_tallies(calendar),
+            leaders=[item for item in leaders if item.leaders],
             latest_report=reported[-1] if reported else None,
             classes=CarClass.objects.all(),
         )
@@ -287,6 +329,7 @@ class DriverDetailView(DetailView):
         results = results_of(entries__crew__driver=self.object)
         context["results"] = results
         context["summary"] = classification.summarise(results)
+        context["championships"] = championships_of(self.object, results)
         return context
 
 
@@ -299,6 +342,7 @@ class TeamDetailView(DetailView):
         results = results_of(entries__team=self.object)
         context["results"] = results
         context["summary"] = classification.summarise(results)
+        context["championships"] = championships_of(self.object, results)
         return context
 
 
