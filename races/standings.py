@@ -96,13 +96,13 @@ def score_entry(
             return Score(0, Outcome.TOO_SHORT, minimum_share=share)
         return Score(0, Outcome.UNKNOWN, minimum_share=share)
     points = race.points_scale.points_for(position)
-    if position == 1 or points == 0:
-        # The class winner sets the distance; places beyond the scale score 0.
+    if position == 1:
+        # The class winner sets the distance the others are measured against.
         return Score(points, Outcome.SCORED, position, share)
-    if entry.laps is None or class_winner_laps is None:
-        return Score(points, Outcome.UNVERIFIED, position, share)
     if is_short(laps=entry.laps, winner_laps=class_winner_laps, share=share):
         return Score(0, Outcome.TOO_SHORT, position, share)
+    if points and (entry.laps is None or class_winner_laps is None):
+        return Score(points, Outcome.UNVERIFIED, position, share)
     return Score(points, Outcome.SCORED, position, share)
 
 

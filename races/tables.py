@@ -46,6 +46,10 @@ class ResultsTable(tables.Table):
         "Pos in class",
         accessor="class_position",
     )
+    points = NumberColumn(
+        "Points",
+        accessor="score",
+    )
     car_number = tables.Column(
         "No.",
         accessor="entry__car_number",
@@ -77,10 +81,6 @@ class ResultsTable(tables.Table):
     status = tables.Column(
         "Status",
         accessor="entry__status",
-    )
-    points = NumberColumn(
-        "Points",
-        accessor="score",
     )
 
     class Meta:

@@ -366,3 +366,12 @@ def test_car_of_unknown_place_known_to_be_too_far_behind_scores_nothing():
         0,
         Outcome.TOO_SHORT,
     )
+
+
+def test_mid_ohio_cars_beyond_the_scale_and_under_seventy_percent_say_why():
+    race = mid_ohio()
+    rows = classify(race.entries.for_results_table())
+    standings.award_points(race=race, rows=rows)
+    outcomes = {row.entry.position: row.score.outcome for row in rows}
+    assert outcomes[22] == Outcome.TOO_SHORT  # GT 11th on 69 laps of 113
+    assert outcomes[26] == Outcome.NOT_STARTED
