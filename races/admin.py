@@ -22,6 +22,7 @@ from .models import (
     Driver,
     Entry,
     Manufacturer,
+    PointsScale,
     Race,
     Season,
     Story,
@@ -97,10 +98,44 @@ class HistoryAdmin(SimpleHistoryAdmin):
         return redirect(f"admin:{opts.app_label}_{opts.model_name}_changelist")
 
 
+class PointsScaleInline(admin.TabularInline):
+    model = PointsScale
+    extra = 0
+    fields = ["name", "slug", "points"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
 @admin.register(Season)
-class SeasonAdmin(admin.ModelAdmin):
-    list_display = ["year", "series_name"]
+class SeasonAdmin(HistoryAdmin):
+    list_display = [
+        "year",
+        "series_name",
+        "minimum_distance_share",
+        "is_team_best_car_only",
+    ]
     search_fields = ["year", "series_name"]
+    fieldsets = [
+        (None, {"fields": ["year", "series_name", "source_note"]}),
+        (
+            "Points rules",
+            {
+                "fields": ["minimum_distance_share", "is_team_best_car_only"],
+                "description": "How the championship is scored. The points for "
+                "each class position are the season's points scales, below; each "
+                "race names the scale it uses.",
+            },
+        ),
+    ]
+    inlines = [PointsScaleInline]
+
+
+@admin.register(PointsScale)
+class PointsScaleAdmin(HistoryAdmin):
+    list_display = ["name", "season", "points"]
+    list_filter = ["season"]
+    list_select_related = ["season"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(Circuit)
@@ -352,10 +387,11 @@ class RaceAdmin(HistoryAdmin):
         "held_on",
         "status",
         "completeness",
+        "points_scale",
     ]
     list_display_links = ["name"]
-    list_filter = ["season", "status", "completeness"]
-    list_select_related = ["season", "circuit"]
+    list_filter = ["season", "status", "completeness", "points_scale"]
+    list_select_related = ["season", "circuit", "points_scale__season"]
     search_fields = ["name", "alternative_names", "circuit__name"]
     autocomplete_fields = ["circuit"]
     inlines = [EntryInline]

@@ -9,8 +9,12 @@ source (`reported_class_position`) is used, and otherwise it stays unknown.
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from .models import Entry
+
+if TYPE_CHECKING:
+    from .standings import Score
 
 UNKNOWN_LAST = 10_000
 
@@ -35,6 +39,8 @@ class ClassifiedEntry:
     laps_behind_class_leader: int | None = None
     is_class_winner: bool = False
     drivers: list = field(default_factory=list)
+    # Championship points, set by standings.award_points.
+    score: "Score | None" = None
 
     @property
     def label(self) -> str:
@@ -113,6 +119,9 @@ SORT_VALUES = {
     "laps": lambda row: row.entry.laps,
     "laps_behind": lambda row: row.laps_behind_class_leader,
     "status": lambda row: BLOCK_ORDER[row.entry.status],
+    "points": lambda row: (
+        row.score.points if row.score and row.score.is_known else None
+    ),
 }
 
 

@@ -1,10 +1,10 @@
 """Change history of season data: deleting so that it can be undone.
 
 django-simple-history keeps a historical row for every save and delete of
-the models that have `history = HistoricalRecords()` (Race, Entry, Crew,
-Story), with the editor who made it (HistoryRequestMiddleware). The admin
-shows that history and reverts a change in one click (races/admin.py,
-HistoryAdmin).
+the models that have `history = HistoricalRecords()` (Season with its
+points rules, PointsScale, Race, Entry, Crew, Story), with the editor who
+made it (HistoryRequestMiddleware). The admin shows that history and
+reverts a change in one click (races/admin.py, HistoryAdmin).
 
 A deletion cascades: a race takes its entries, an entry its crew and
 story. To undo one as a whole, the rows are deleted here one by one, each
@@ -25,9 +25,9 @@ view the model and reverted by whoever may change it.
 
 from django.db import transaction
 
-from .models import Crew, Entry, Race, Story
+from .models import Crew, Entry, PointsScale, Race, Season, Story
 
-HISTORY_MODELS = [Race, Entry, Crew, Story]
+HISTORY_MODELS = [Season, PointsScale, Race, Entry, Crew, Story]
 
 
 def record_current_state():

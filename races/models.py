@@ -6,9 +6,11 @@ Models that editors change keep a history (`history = HistoricalRecords()`);
 races/history.py says how to add it to a new model.
 """
 
+import itertools
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Prefetch, Q
 from django.db.models.functions import Lower
@@ -32,11 +34,34 @@ class Season(models.Model):
         blank=True,
         help_text="Where the season's facts come from, shown on printed sheets.",
     )
+    minimum_distance_share = models.DecimalField(
+        max_digits=3,
+        decimal_places=2,
+        default=Decimal("0.70"),
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
+        help_text="Share of its class winner's laps a car must complete to score "
+        "points: 0.70 means 70%. 0 lets every classified car score.",
+    )
+    is_team_best_car_only = models.BooleanField(
+        "team scores with its best car only",
+        default=True,
+        help_text="Ticked: a team scores only the points of its best-placed car "
+        "in each class in each race. Unticked: the points of all its cars add up.",
+    )
 
     objects = SeasonQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-year"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(minimum_distance_share__gte=0)
+                & Q(minimum_distance_share__lte=1),
+                name="season_minimum_distance_share_is_a_share",
+                violation_error_message="The minimum share is between 0 and 1.",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.year} {self.series_name}"
@@ -46,6 +71,87 @@ class Season(models.Model):
 
     def natural_key(self):
         return (self.year,)
+
+
+POINTS_LIST_PATTERN = r"^[0-9]+(, ?[0-9]+)*$"
+
+
+class PointsScaleQuerySet(models.QuerySet):
+    def get_by_natural_key(self, year, slug):
+        return self.get(season__year=year, slug=slug)
+
+
+class PointsScale(models.Model):
+    """The points for each class position in the races that use this scale."""
+
+    season = models.ForeignKey(
+        Season, on_delete=models.CASCADE, related_name="points_scales"
+    )
+    slug = models.SlugField(help_text="Short name, e.g. 'standard' or 'endurance'.")
+    name = models.CharField(
+        max_length=100, help_text="What the scale is for, e.g. 'Standard race'."
+    )
+    points = models.CharField(
+        max_length=200,
+        validators=[
+            RegexValidator(
+                POINTS_LIST_PATTERN,
+                "Whole numbers separated by commas, e.g. '20, 16, 13'.",
+            )
+        ],
+        help_text="Points for 1st, 2nd, 3rd… in each class, separated by commas, "
+        "e.g. '20, 16, 13, 10, 8, 6, 4, 3, 2, 1'. Places beyond the list score "
+        "nothing. Every race page and the standings follow this list.",
+    )
+
+    objects = PointsScaleQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["season", "name"]
+        verbose_name = "points scale"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["season", "slug"], name="points_scale_slug_unique_in_season"
+            ),
+            models.CheckConstraint(
+                condition=Q(points__regex=POINTS_LIST_PATTERN),
+                name="points_scale_is_a_list_of_numbers",
+                violation_error_message="Whole numbers separated by commas, "
+                "e.g. '20, 16, 13'.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.season.year})"
+
+    def get_absolute_url(self):
+        return reverse("races:standings", kwargs={"year": self.season.year})
+
+    def natural_key(self):
+        return (self.season.year, self.slug)
+
+    natural_key.dependencies = ["races.season"]
+
+    @property
+    def values(self) -> list[int]:
+        """Points for each class position, first place first."""
+        return [int(value) for value in self.points.split(",") if value.strip()]
+
+    def points_for(self, class_position: int) -> int:
+        """Points for a class position; 0 beyond the end of the scale."""
+        values = self.values
+        return values[class_position - 1] if class_position <= len(values) else 0
+
+    def clean(self):
+        try:
+            values = self.values
+        except ValueError:
+            return  # the field's validator reports the format
+        if any(later > earlier for earlier, later in itertools.pairwise(values)):
+            raise ValidationError(
+                {"points": "A place never scores more than the place above it."}
+            )
 
 
 class CircuitQuerySet(models.QuerySet):
@@ -396,8 +502,8 @@ class RaceQuerySet(models.QuerySet):
         return self.filter(season__year=year)
 
     def for_calendar(self):
-        """Races with their season and circuit, in calendar order."""
-        return self.select_related("season", "circuit").order_by(
+        """Races with their season, circuit and points scale, in calendar order."""
+        return self.select_related("season", "circuit", "points_scale").order_by(
             "season__year", "round_number"
         )
 
@@ -463,6 +569,16 @@ class Race(models.Model):
     source_note = models.TextField(
         blank=True, help_text="Where this round's facts come from and what is missing."
     )
+    points_scale = models.ForeignKey(
+        PointsScale,
+        on_delete=models.PROTECT,
+        related_name="races",
+        null=True,
+        blank=True,
+        help_text="Points for the class positions in this race, from the "
+        "season's scales. Leave empty if the race does not count for the "
+        "championship.",
+    )
 
     objects = RaceQuerySet.as_manager()
     history = HistoricalRecords()
@@ -489,11 +605,21 @@ class Race(models.Model):
     def natural_key(self):
         return (self.season.year, self.round_number)
 
-    natural_key.dependencies = ["races.season", "races.circuit"]
+    natural_key.dependencies = ["races.season", "races.circuit", "races.pointsscale"]
 
     @property
     def is_complete(self) -> bool:
         return self.completeness == self.Completeness.COMPLETE
+
+    def clean(self):
+        if (
+            self.points_scale_id
+            and self.season_id
+            and self.points_scale.season_id != self.season_id
+        ):
+            raise ValidationError(
+                {"points_scale": "Pick one of this race's season's points scales."}
+            )
 
 
 class EntryQuerySet(models.QuerySet):
@@ -503,10 +629,12 @@ class EntryQuerySet(models.QuerySet):
         )
 
     def for_results_table(self):
-        """Entries with class, team, car, ordered crew and story."""
+        """Entries with race (season, circuit, points scale), class, team, car,
+        ordered crew and story."""
         return self.select_related(
             "race__season",
             "race__circuit",
+            "race__points_scale",
             "car_class",
             "team",
             "car_model__manufacturer",

@@ -5,6 +5,7 @@ EDITORS_GROUP = "Editors"
 # Every model of the races app; editors may add, change, delete and view them.
 SEASON_DATA_MODELS = [
     "season",
+    "pointsscale",
     "circuit",
     "carclass",
     "classregulation",

@@ -14,6 +14,16 @@ SEASON_SOURCE_NOTE = (
     "sources name."
 )
 
+# The championship's points rules (shared/data/alms2004/points.md).
+MINIMUM_DISTANCE_SHARE = "0.70"
+IS_TEAM_BEST_CAR_ONLY = True
+POINTS_SCALES = [
+    # slug, name, points for class positions 1 to 10
+    ("standard", "Standard race", "20, 16, 13, 10, 8, 6, 4, 3, 2, 1"),
+    ("four-hour", "Four-hour finale", "23, 19, 16, 13, 11, 9, 7, 6, 5, 4"),
+    ("endurance", "Endurance race", "26, 22, 19, 16, 14, 12, 10, 9, 8, 7"),
+]
+
 CLASSES = [
     # code, name, display order, colour (AA contrast with white text)
     ("LMP1", "Le Mans Prototype 1", 1, "#b3122e"),
@@ -155,6 +165,7 @@ ROUNDS = {
     1: {
         "slug": "sebring",
         "short_name": "Sebring",
+        "points_scale": "endurance",
         "duration_hours": 12,
         "reported_starters": None,
         "source_note": (
@@ -173,6 +184,7 @@ ROUNDS = {
     2: {
         "slug": "mid-ohio",
         "short_name": "Mid-Ohio",
+        "points_scale": "standard",
         "duration_minutes": 165,
         "reported_starters": None,
         "source_note": (
@@ -203,6 +215,7 @@ ROUNDS = {
     3: {
         "slug": "lime-rock",
         "short_name": "Lime Rock",
+        "points_scale": "standard",
         "reported_starters": 27,
         "source_note": (
             "Partial: only the winner and one first-lap retirement are known. "
@@ -217,6 +230,7 @@ ROUNDS = {
     4: {
         "slug": "sonoma",
         "short_name": "Sonoma",
+        "points_scale": "standard",
         "duration_minutes": 165,
         "reported_starters": None,
         "source_note": (
@@ -233,6 +247,7 @@ ROUNDS = {
     5: {
         "slug": "portland",
         "short_name": "Portland",
+        "points_scale": "standard",
         "duration_minutes": 165,
         "reported_starters": None,
         "source_note": (
@@ -248,6 +263,7 @@ ROUNDS = {
     6: {
         "slug": "mosport",
         "short_name": "Mosport",
+        "points_scale": "standard",
         "duration_minutes": 165,
         "reported_starters": None,
         "source_note": (
@@ -264,6 +280,7 @@ ROUNDS = {
     7: {
         "slug": "road-america",
         "short_name": "Road America",
+        "points_scale": "standard",
         "reported_starters": None,
         "source_note": (
             "Partial: the first thirteen cars. The co-driver of the BAM! "
@@ -278,6 +295,7 @@ ROUNDS = {
     8: {
         "slug": "petit-le-mans",
         "short_name": "Petit Le Mans",
+        "points_scale": "endurance",
         "duration_hours": 10,
         "distance_mi": 1000,
         "reported_starters": None,
@@ -295,6 +313,7 @@ ROUNDS = {
     9: {
         "slug": "laguna-seca",
         "short_name": "Laguna Seca",
+        "points_scale": "four-hour",
         "duration_hours": 4,
         "reported_starters": None,
         "source_note": (

@@ -17,6 +17,14 @@ class SeasonSitemap(Sitemap):
         return Season.objects.all()
 
 
+class StandingsSitemap(Sitemap):
+    def items(self):
+        return Season.objects.all()
+
+    def location(self, item):
+        return reverse("races:standings", kwargs={"year": item.year})
+
+
 class RaceSitemap(Sitemap):
     def items(self):
         return Race.objects.select_related("season")
@@ -45,6 +53,7 @@ class CircuitSitemap(Sitemap):
 SITEMAPS = {
     "pages": StaticViewSitemap,
     "seasons": SeasonSitemap,
+    "standings": StandingsSitemap,
     "races": RaceSitemap,
     "drivers": DriverSitemap,
     "teams": TeamSitemap,

@@ -5,6 +5,7 @@ from django_tables2.data import TableListData
 from django_tables2.utils import OrderBy
 
 from .classification import SORT_VALUES, order_rows, sheet_block
+from .standings import Outcome
 
 UNKNOWN = "–"
 WRAPPING = {"td": {"class": "wrap-cell"}}
@@ -44,6 +45,10 @@ class ResultsTable(tables.Table):
     class_position = NumberColumn(
         "Pos in class",
         accessor="class_position",
+    )
+    points = NumberColumn(
+        "Points",
+        accessor="score",
     )
     car_number = tables.Column(
         "No.",
@@ -119,6 +124,21 @@ class ResultsTable(tables.Table):
     def render_status(self, record):
         return record.entry.status_label
 
+    def render_points(self, value):
+        if not value.is_known:
+            return UNKNOWN
+        if value.outcome == Outcome.TOO_SHORT:
+            return format_html(
+                '0 <span class="points-note">(under {})</span>', value.share_label
+            )
+        if not value.is_verified:
+            return format_html(
+                '{}<span aria-hidden="true">*</span>'
+                '<span class="visually-hidden"> (unverified)</span>',
+                value.points,
+            )
+        return value.points
+
 
 class ResultsPrintTable(ResultsTable):
     """The classification as printed: plain text, no sorting, rows in blocks.
@@ -164,6 +184,13 @@ class ResultsPrintTable(ResultsTable):
             return "Class winner"
         return super().render_laps_behind(value, record)
 
+    def render_points(self, value):
+        if not value.is_known:
+            return UNKNOWN
+        if value.outcome == Outcome.TOO_SHORT:
+            return f"0 (<{value.share_label})"
+        return f"{value.points}" if value.is_verified else f"{value.points}*"
+
     @property
     def blocks(self) -> list[tuple[str, list]]:
         """(heading, bound rows) for each block of the sheet, in order."""
@@ -188,6 +215,22 @@ class ResultsExportTable(ResultsTable):
 
     class Meta(ResultsTable.Meta):
         orderable = False
+        # New columns go at the end, so existing readers keep working.
+        sequence = (
+            "position",
+            "car_class",
+            "class_position",
+            "car_number",
+            "team",
+            "drivers",
+            "car",
+            "tyre",
+            "laps",
+            "laps_behind",
+            "status",
+            "reason",
+            "points",
+        )
 
     def as_values(self, exclude_columns=None):
         values = super().as_values(exclude_columns)
@@ -220,3 +263,6 @@ class ResultsExportTable(ResultsTable):
 
     def value_status(self, record):
         return record.entry.status
+
+    def value_points(self, value):
+        return value.points if value and value.is_known else None

@@ -43,6 +43,8 @@ urlpatterns = [
         name="circuit-detail",
     ),
     path("<int:year>/", views.SeasonDetailView.as_view(), name="season-detail"),
+    # Before the race pattern, so that "standings" is not read as a race slug.
+    path("<int:year>/standings/", views.StandingsView.as_view(), name="standings"),
     path("<int:year>/<slug:slug>/", views.RaceDetailView.as_view(), name="race-detail"),
     path("<int:year>/<slug:slug>/card.png", views.race_card, name="race-card"),
     path(

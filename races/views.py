@@ -9,7 +9,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 from django_tables2 import RequestConfig
 from django_tables2.export import TableExport
 
-from . import classification, search
+from . import charts, classification, search, standings
 from .cards import race_card_png
 from .models import (
     CarClass,
@@ -37,7 +37,10 @@ def season_calendar(races) -> list[dict]:
     """Each race with its known class winners, in calendar order."""
     races = list(races)
     entries = Entry.objects.filter(race__in=races).for_results_table()
-    rows_by_race = classification.classify_by_race(entries)
+    return calendar_items(races, classification.classify_by_race(entries))
+
+
+def calendar_items(races, rows_by_race) -> list[dict]:
     return [
         {
             "race": race,
@@ -75,22 +78,104 @@ def results_of(**race_filter) -> list[classification.ClassifiedEntry]:
     return rows
 
 
+def season_results(year: int) -> tuple[list[Race], dict]:
+    """The season's races in calendar order and their classified rows by race."""
+    races = list(Race.objects.for_season(year).for_calendar())
+    entries = Entry.objects.filter(race__in=races).for_results_table()
+    return races, classification.classify_by_race(entries)
+
+
+def class_charts(class_standings: list[standings.ClassStandings]) -> list[dict]:
+    """Each class's standings with the progression chart of its leaders."""
+    items = []
+    for item in class_standings:
+        lines = standings.progression(standings=item.drivers)
+        chart = charts.progression_chart(
+            lines=lines,
+            round_labels=[f"R{race.round_number}" for race in item.races],
+        )
+        items.append({"standings": item, "lines": lines, "chart": chart})
+    return items
+
+
+def championships_of(competitor: Driver | Team, results) -> list[dict]:
+    """The competitor's place in each season and class they raced in.
+
+    Each item has the class standings, the competitor's standing and the
+    rounds they took part in as (race, round result) pairs.
+    """
+    years = sorted({row.entry.race.season.year for row in results})
+    found = []
+    for year in years:
+        races, rows_by_race = season_results(year)
+        table = standings.season_standings(races=races, rows_by_race=rows_by_race)
+        for class_standings, standing in standings.find_standings(
+            season_standings=table, competitor=competitor
+        ):
+            rounds = [
+                (race, result)
+                for race, result in zip(
+                    class_standings.races, standing.rounds, strict=True
+                )
+                if result
+            ]
+            field = (
+                class_standings.drivers
+                if isinstance(competitor, Driver)
+                else class_standings.teams
+            )
+            found.append(
+                {
+                    "year": year,
+                    "standings": class_standings,
+                    "standing": standing,
+                    "rounds": rounds,
+                    "field_size": len(field),
+                }
+            )
+    return found
+
+
+class StandingsView(TemplateView):
+    template_name = "races/standings.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        season = get_object_or_404(Season, year=self.kwargs["year"])
+        races, rows_by_race = season_results(season.year)
+        counting = [race for race in races if race.points_scale]
+        scales = {}
+        for race in counting:
+            scales.setdefault(race.points_scale, []).append(race)
+        context.update(
+            season=season,
+            races=counting,
+            partial_races=[race for race in counting if not race.is_complete],
+            scales=sorted(scales.items(), key=lambda item: item[1][0].round_number),
+            classes=class_charts(
+                standings.season_standings(races=races, rows_by_race=rows_by_race)
+            ),
+        )
+        return context
+
+
 class HomeView(TemplateView):
     template_name = "races/home.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         season = Season.objects.first()
-        calendar = []
+        calendar, leaders = [], []
         if season:
-            calendar = season_calendar(
-                Race.objects.for_season(season.year).for_calendar()
-            )
+            races, rows_by_race = season_results(season.year)
+            calendar = calendar_items(races, rows_by_race)
+            leaders = standings.season_standings(races=races, rows_by_race=rows_by_race)
         reported = [item["race"] for item in calendar if item["race"].summary]
         context.update(
             season=season,
             calendar=calendar,
             class_wins=classification.class_win_tallies(calendar),
+            leaders=[item for item in leaders if item.leaders],
             latest_report=reported[-1] if reported else None,
             classes=CarClass.objects.all(),
         )
@@ -110,21 +195,33 @@ class SeasonDetailView(TemplateView):
         return context
 
 
-class RaceDetailView(DetailView):
-    template_name = "races/race_detail.html"
+class RaceMixin:
+    """The race named by the URL's year and slug, with its season, circuit and
+    points scale."""
+
     context_object_name = "race"
 
     def get_object(self, queryset=None):
         return get_object_or_404(
-            Race.objects.select_related("season", "circuit"),
+            Race.objects.select_related("season", "circuit", "points_scale"),
             season__year=self.kwargs["year"],
             slug=self.kwargs["slug"],
         )
 
+
+def scored_classification(race) -> list[classification.ClassifiedEntry]:
+    """The race's classification in official order, each row with its points."""
+    rows = classification.classify(race.entries.for_results_table())
+    return standings.award_points(race=race, rows=rows)
+
+
+class RaceDetailView(RaceMixin, DetailView):
+    template_name = "races/race_detail.html"
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         race = self.object
-        rows = classification.classify(race.entries.for_results_table())
+        rows = scored_classification(race)
         classes = list(CarClass.objects.all())
         selected = self.request.GET.get(CLASS_FILTER_PARAM, "")
         if selected not in {car_class.code for car_class in classes}:
@@ -135,7 +232,11 @@ class RaceDetailView(DetailView):
             caption += f", {selected} class only"
         if not race.is_complete:
             caption += " (partial: only the cars our sources name)"
-        table = ResultsTable(ClassificationData(shown), caption=caption)
+        table = ResultsTable(
+            ClassificationData(shown),
+            caption=caption,
+            exclude=() if race.points_scale else ("points",),
+        )
         RequestConfig(self.request, paginate=False).configure(table)
         winners = classification.class_winners(rows)
         context.update(
@@ -152,22 +253,34 @@ class RaceDetailView(DetailView):
                 (row for row in rows if row.entry.grid), key=lambda r: r.entry.grid
             ),
             field=classification.count_field(race, rows),
+            points_notes=points_notes(shown),
             structured_data=race_structured_data(self.request, race, winners),
         )
         return context
 
 
-class RaceMixin:
-    """The race named by the URL's year and slug, with its season and circuit."""
-
-    context_object_name = "race"
-
-    def get_object(self, queryset=None):
-        return get_object_or_404(
-            Race.objects.select_related("season", "circuit"),
-            season__year=self.kwargs["year"],
-            slug=self.kwargs["slug"],
+def points_notes(rows) -> list[str]:
+    """The kinds of non-obvious scores among the rows, explained once each."""
+    notes = []
+    scores = [row.score for row in rows if row.score]
+    if any(not s.is_verified for s in scores):
+        notes.append(
+            "* Laps unknown: points follow the class position our sources "
+            "state, but the minimum distance could not be checked."
         )
+    short = [s for s in scores if s.outcome == standings.Outcome.TOO_SHORT]
+    if short:
+        notes.append(
+            f"Under {short[0].share_label}: the car covered less than "
+            f"{short[0].share_label} of its class winner's laps, so it scores no "
+            "points."
+        )
+    if any(not s.is_known for s in scores):
+        notes.append(
+            "Points shown as “–” are unknown because the car's class position "
+            "is unknown."
+        )
+    return notes
 
 
 def sheet_file_name(race, extension: str, variant: str = "") -> str:
@@ -186,14 +299,17 @@ class RaceResultsPrintView(RaceMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         race = self.object
-        rows = classification.classify(race.entries.for_results_table())
+        rows = scored_classification(race)
         caption = f"{race.short_name} {race.season.year} classification"
         if not race.is_complete:
             caption += " (partial: only the cars our sources name)"
         context.update(
             table=ResultsPrintTable(
-                classification.in_sheet_order(rows), caption=caption
+                classification.in_sheet_order(rows),
+                caption=caption,
+                exclude=() if race.points_scale else ("points",),
             ),
+            points_notes=points_notes(rows),
             field=classification.count_field(race, rows),
             noted_rows=[row for row in rows if row.entry.note],
             generated_at=timezone.now(),
@@ -216,8 +332,10 @@ class RaceResultsExportView(RaceMixin, DetailView):
 
     def render_to_response(self, context, **response_kwargs):
         race = self.object
-        rows = classification.classify(race.entries.for_results_table())
-        table = ResultsExportTable(rows)
+        rows = scored_classification(race)
+        table = ResultsExportTable(
+            rows, exclude=() if race.points_scale else ("points",)
+        )
         title = f"{race.short_name} {race.season.year}"[:31]  # Excel's limit
         export = TableExport(
             self.kwargs["format"], table, dataset_kwargs={"title": title}
@@ -297,6 +415,7 @@ class DriverDetailView(DetailView):
         results = results_of(entries__crew__driver=self.object)
         context["results"] = results
         context["summary"] = classification.summarise(results)
+        context["championships"] = championships_of(self.object, results)
         return context
 
 
@@ -309,6 +428,7 @@ class TeamDetailView(DetailView):
         results = results_of(entries__team=self.object)
         context["results"] = results
         context["summary"] = classification.summarise(results)
+        context["championships"] = championships_of(self.object, results)
         return context
 
 

@@ -14,6 +14,7 @@ from races.models import (
     Driver,
     Entry,
     Manufacturer,
+    PointsScale,
     Race,
     Season,
     Team,
@@ -30,6 +31,30 @@ def unique(prefix: str) -> str:
 def make_season(year: int = 1999) -> Season:
     season, _ = Season.objects.get_or_create(year=year)
     return season
+
+
+def make_points_scale(**overrides) -> PointsScale:
+    season = overrides.pop("season", None) or make_season()
+    fields = {
+        "slug": unique("scale"),
+        "name": "Standard race",
+        "points": "20, 16, 13, 10, 8, 6, 4, 3, 2, 1",
+    }
+    fields.update(overrides)
+    return PointsScale.objects.create(season=season, **fields)
+
+
+def standard_scale(season: Season) -> PointsScale:
+    """The season's 2004-style standard scale, created if missing."""
+    scale, _ = PointsScale.objects.get_or_create(
+        season=season,
+        slug="standard",
+        defaults={
+            "name": "Standard race",
+            "points": "20, 16, 13, 10, 8, 6, 4, 3, 2, 1",
+        },
+    )
+    return scale
 
 
 def make_circuit(**overrides) -> Circuit:
@@ -64,6 +89,8 @@ def make_race(**overrides) -> Race:
     fields.update(overrides)
     if "circuit" not in fields:
         fields["circuit"] = make_circuit()
+    if "points_scale" not in fields:
+        fields["points_scale"] = standard_scale(season)
     return Race.objects.create(season=season, round_number=round_number, **fields)
 
 

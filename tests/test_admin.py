@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.html import escape
 from pytest_django.asserts import assertContains, assertNotContains
 
-from races.models import Driver, Entry, Race, Story
+from races.models import Driver, Entry, Race, Season, Story
 
 from .factories import admin_form_data, inline_prefix
 
@@ -17,6 +17,7 @@ pytestmark = pytest.mark.django_db
 
 ADMIN_MODELS = [
     "season",
+    "pointsscale",
     "circuit",
     "carclass",
     "classregulation",
@@ -47,6 +48,21 @@ def test_editors_group_may_change_season_data_only():
     permissions = Permission.objects.filter(group__name="Editors")
     assert permissions.filter(codename="change_entry").exists()
     assert {p.content_type.app_label for p in permissions} == {"races"}
+
+
+def test_editors_group_may_change_points_scales():
+    permissions = Permission.objects.filter(group__name="Editors")
+    assert {"add_pointsscale", "change_pointsscale", "delete_pointsscale"} <= set(
+        permissions.values_list("codename", flat=True)
+    )
+
+
+def test_season_admin_edits_the_points_rules_and_scales(admin_client):
+    season = Season.objects.get(year=2004)
+    response = admin_client.get(reverse("admin:races_season_change", args=[season.pk]))
+    assertContains(response, "Points rules")
+    assertContains(response, "20, 16, 13, 10, 8, 6, 4, 3, 2, 1")
+    assertContains(response, "Share of its class winner")
 
 
 def test_editor_can_open_a_race_but_not_users(client, editor):

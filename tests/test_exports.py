@@ -9,8 +9,8 @@ import pytest
 from django.urls import reverse
 from pytest_django.asserts import assertContains
 
-from races.classification import classify
 from races.models import Entry, Race
+from races.views import scored_classification
 
 from .factories import make_entry, make_race
 
@@ -29,6 +29,7 @@ COLUMNS = [
     "laps_behind",
     "status",
     "reason",
+    "points",
 ]
 
 
@@ -59,8 +60,9 @@ def expected_rows(race) -> list[dict]:
             "laps_behind": text(row.laps_behind_class_leader),
             "status": row.entry.status,
             "reason": row.entry.reason,
+            "points": text(row.score.points if row.score.is_known else None),
         }
-        for row in classify(race.entries.for_results_table())
+        for row in scored_classification(race)
     ]
 
 

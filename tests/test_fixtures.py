@@ -1,4 +1,5 @@
 import json
+from decimal import Decimal
 
 import pytest
 from django.conf import settings
@@ -123,3 +124,27 @@ def test_export_leaves_out_the_change_history(tmp_path):
     models = {obj["model"] for obj in json.loads(exported.read_text())}
     assert "races.historicalrace" not in models
     assert "races.race" in models
+
+
+def test_fixtures_hold_the_2004_points_rules():
+    season = Season.objects.get(year=2004)
+    assert season.minimum_distance_share == Decimal("0.70")
+    assert season.is_team_best_car_only
+    scales = dict(
+        Race.objects.for_season(2004).values_list("slug", "points_scale__slug")
+    )
+    assert scales["sebring"] == scales["petit-le-mans"] == "endurance"
+    assert scales["laguna-seca"] == "four-hour"
+    assert {
+        scales[slug]
+        for slug in (
+            "mid-ohio",
+            "lime-rock",
+            "sonoma",
+            "portland",
+            "mosport",
+            "road-america",
+        )
+    } == {"standard"}
+    race = Race.objects.get(slug="laguna-seca")
+    assert race.points_scale.values == [23, 19, 16, 13, 11, 9, 7, 6, 5, 4]

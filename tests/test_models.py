@@ -4,9 +4,25 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from races.models import Circuit, ClassRegulation, Crew, Driver, Entry, Story
+from races.models import (
+    Circuit,
+    ClassRegulation,
+    Crew,
+    Driver,
+    Entry,
+    PointsScale,
+    Season,
+    Story,
+)
 
-from .factories import make_circuit, make_driver, make_entry, make_race
+from .factories import (
+    make_circuit,
+    make_driver,
+    make_entry,
+    make_points_scale,
+    make_race,
+    make_season,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -122,3 +138,44 @@ def test_driver_without_first_name_shows_the_surname():
 
 def test_entry_anchor_uses_its_slug():
     assert Entry(slug="38").anchor == "car-38"
+
+
+def test_points_scale_gives_points_by_class_position_and_none_beyond():
+    scale = make_points_scale(points="20, 16, 13")
+    assert scale.values == [20, 16, 13]
+    assert scale.points_for(1) == 20
+    assert scale.points_for(3) == 13
+    assert scale.points_for(4) == 0
+
+
+def test_points_scale_rejects_text_that_is_not_a_list_of_numbers():
+    scale = PointsScale(season=make_season(), slug="s", name="S", points="20; 16")
+    with pytest.raises(ValidationError) as error:
+        scale.full_clean()
+    assert "points" in error.value.message_dict
+
+
+def test_points_scale_rejects_a_place_scoring_more_than_the_one_above():
+    scale = PointsScale(season=make_season(), slug="s", name="S", points="20, 22")
+    with pytest.raises(ValidationError, match="never scores more"):
+        scale.full_clean()
+
+
+def test_points_scale_database_rejects_malformed_points():
+    with pytest.raises(IntegrityError), transaction.atomic():
+        PointsScale.objects.create(
+            season=make_season(), slug="bad", name="Bad", points="twenty"
+        )
+
+
+def test_race_points_scale_must_belong_to_the_races_season():
+    other = make_points_scale(season=make_season(1998))
+    race = make_race(points_scale=other)
+    with pytest.raises(ValidationError) as error:
+        race.full_clean()
+    assert "points_scale" in error.value.message_dict
+
+
+def test_minimum_distance_share_cannot_exceed_one():
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Season.objects.create(year=1990, minimum_distance_share=Decimal("1.5"))

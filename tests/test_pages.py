@@ -103,6 +103,7 @@ def test_sitemap_lists_every_public_page(client):
     for model in (Driver, Team, CarModel, Circuit):
         expected |= {obj.get_absolute_url() for obj in model.objects.all()}
     expected.add(reverse("races:season-detail", kwargs={"year": 2004}))
+    expected.add(reverse("races:standings", kwargs={"year": 2004}))
     assert locations == expected
 
 
@@ -134,6 +135,7 @@ def test_structured_data_cannot_break_out_of_its_script(client):
     [
         reverse("races:home"),
         reverse("races:season-detail", kwargs={"year": 2004}),
+        reverse("races:standings", kwargs={"year": 2004}),
         MID_OHIO,
         reverse("races:regulations"),
         reverse("races:driver-list"),
@@ -169,8 +171,8 @@ def test_current_section_is_marked_in_the_navigation(client):
     [
         (reverse("races:regulations"), 4),
         (reverse("races:driver-list"), 2),
-        # Two queries (count and items) for each of the seven sections.
-        (reverse("sitemap"), 14),
+        # Two queries (count and items) for each of the eight sections.
+        (reverse("sitemap"), 16),
     ],
 )
 def test_listing_pages_stay_within_a_small_query_budget(
@@ -178,3 +180,38 @@ def test_listing_pages_stay_within_a_small_query_budget(
 ):
     with django_assert_max_num_queries(budget):
         assert client.get(url).status_code == 200
+
+
+def test_home_shows_each_class_championship_leader(client):
+    response = client.get(reverse("races:home"))
+    assertContains(response, "Championship leaders")
+    html = response.content.decode()
+    leaders = html[html.index('id="leaders-heading"') :]
+    assert "Timo Bernhard</a>: <strong>111 points</strong>" in leaders
+    assert "Corvette Racing</a>: <strong>151 points</strong>" in leaders
+    assertContains(response, reverse("races:standings", kwargs={"year": 2004}))
+
+
+def test_driver_page_shows_points_per_round_and_championship_place(client):
+    response = client.get(reverse("races:driver-detail", kwargs={"slug": "jon-field"}))
+    # Jon Field raced LMP1 at Mid-Ohio (under 70%: 0) and Road America (2nd: 16)
+    # and LMP2 at Portland (class win: 20).
+    assertContains(response, "2004 LMP1 drivers' championship: 14th (tied)")
+    assertContains(response, "2004 LMP2 drivers' championship: 9th of 16")
+    html = response.content.decode()
+    lmp1 = html[html.index('id="championship-lmp1-2004"') :]
+    lmp1 = lmp1[: lmp1.index("</table>")]
+    assert re.findall(r'<td class="num">(\d+)</td>', lmp1) == ["0", "16"]
+
+
+def test_team_page_counts_only_the_best_car_per_round(client):
+    response = client.get(
+        reverse("races:team-detail", kwargs={"slug": "corvette-racing"})
+    )
+    assertContains(response, "2004 GTS teams' championship: 1st of")
+    html = response.content.decode()
+    gts = html[html.index('id="championship-gts-2004"') :]
+    gts = gts[: gts.index("</tbody>")]
+    # Mid-Ohio: #3 won (20) and #4 was second; only the 20 counts.
+    assert re.findall(r'<td class="num">(\d+)', gts)[:2] == ["26", "20"]
+    assertContains(response, "A team scores only with its best-placed car")

@@ -2,13 +2,13 @@ import re
 from io import BytesIO
 
 import pytest
-from django.urls import reverse
+from django.urls import resolve, reverse
 from PIL import Image
 from pytest_django.asserts import assertContains, assertNotContains
 
-from races.models import Driver, Race
+from races.models import Driver, Race, Season
 
-from .factories import make_entry, make_race
+from .factories import make_driver, make_entry, make_race
 
 pytestmark = pytest.mark.django_db
 
@@ -187,3 +187,150 @@ def test_race_page_points_open_graph_to_its_share_card(client):
 def test_share_card_of_unknown_race_is_404(client):
     url = reverse("races:race-card", kwargs={"year": 2004, "slug": "monaco"})
     assert client.get(url).status_code == 404
+
+
+STANDINGS = reverse("races:standings", kwargs={"year": 2004})
+
+
+def row_html(response, anchor: str) -> str:
+    """The HTML of one results table row."""
+    html = response.content.decode()
+    start = html.index(f'<tr id="{anchor}"')
+    return html[start : html.index("</tr>", start)]
+
+
+def test_mid_ohio_points_column_gives_gt_winners_twenty(client):
+    response = client.get(MID_OHIO)
+    assertContains(response, '?sort=points#results">Points')
+    assert re.search(r'<td class="num">20</td>', row_html(response, "car-45"))
+    assert re.search(r'<td class="num">16</td>', row_html(response, "car-23"))
+
+
+def test_mid_ohio_points_column_gives_zero_under_seventy_percent(client):
+    response = client.get(MID_OHIO)
+    assert '0 <span class="points-note">(under 70%)</span>' in row_html(
+        response, "car-field-dayton"
+    )
+    assertContains(response, "covered less than 70% of its class winner&#x27;s laps")
+
+
+def test_race_page_marks_points_whose_distance_is_unverified(client):
+    sebring = reverse("races:race-detail", kwargs={"year": 2004, "slug": "sebring"})
+    response = client.get(sebring)
+    assertContains(response, '<span class="visually-hidden"> (unverified)</span>')
+    assertContains(response, "the minimum distance could not be checked")
+    assertContains(response, "endurance race scale (26, 22, 19")
+
+
+def test_results_sort_by_points_descending(client):
+    rows = result_rows(client.get(MID_OHIO, {"sort": "-points"}))
+    assert set(rows[:4]) == {"38", "3", "45", "field-liddell"}
+
+
+def test_standings_url_is_not_read_as_a_race_slug(client):
+    assert resolve(STANDINGS).url_name == "standings"
+    assert client.get(STANDINGS).status_code == 200
+
+
+def test_standings_of_an_unknown_season_is_a_404(client):
+    response = client.get(reverse("races:standings", kwargs={"year": 1950}))
+    assert response.status_code == 404
+
+
+def test_standings_show_drivers_and_teams_tables_for_each_class(client):
+    response = client.get(STANDINGS)
+    for code in ("LMP1", "LMP2", "GTS", "GT"):
+        assertContains(response, f"{code} drivers&#x27; championship, points per")
+        assertContains(response, f"{code} teams&#x27; championship, points per")
+
+
+def test_standings_lead_with_the_points_leaders(client):
+    html = client.get(STANDINGS).content.decode()
+    table = html[html.index('id="drivers-lmp1"') :]
+    table = table[table.index("<tbody>") :]
+    first_row = table[: table.index("</tr>")]
+    assert "JJ Lehto" in first_row
+    assert '<td class="num total">183</td>' in first_row
+
+
+def test_standings_banner_names_every_partial_round(client):
+    response = client.get(STANDINGS)
+    assertContains(response, "These totals are incomplete.")
+    html = response.content.decode()
+    banner = html[html.index('<div class="notice"') :]
+    banner = banner[: banner.index("</div>")]
+    for race in Race.objects.filter(completeness="partial"):
+        assert race.get_absolute_url() in banner
+    assert "mid-ohio" not in banner
+
+
+def test_standings_state_the_points_rules_from_the_data(client):
+    response = client.get(STANDINGS)
+    assertContains(response, "23, 19, 16, 13, 11, 9, 7, 6, 5, 4 points")
+    assertContains(response, "at least 70% of its class winner's laps")
+    assertContains(response, "only with its best-placed car")
+
+
+def test_standings_chart_is_inline_svg_with_a_text_alternative(client):
+    html = client.get(STANDINGS).content.decode()
+    assert html.count("<svg") == 4
+    assert 'role="img" aria-labelledby="chart-lmp1-title chart-lmp1-desc"' in html
+    assert '<desc id="chart-lmp1-desc">' in html
+    assert "Lehto / Werner 183 points" in html
+    assert "The chart's figures as a table" in html
+
+
+def test_standings_page_has_no_inline_styles_or_scripts(client):
+    html = client.get(STANDINGS).content.decode()
+    assert "style=" not in html
+    assert "<style" not in html
+    assert "<script" not in html
+
+
+def test_standings_are_in_the_main_navigation(client):
+    response = client.get(STANDINGS)
+    assertContains(response, f'href="{STANDINGS}" aria-current="page"')
+
+
+def test_standings_ignore_a_race_that_does_not_count(client):
+    race = Race.objects.get(slug="mid-ohio")
+    race.points_scale = None
+    race.save()
+    html = client.get(STANDINGS).content.decode()
+    assert "R2</span> Mid-Ohio" not in html
+    assert client.get(MID_OHIO).status_code == 200
+
+
+def add_synthetic_rounds(rounds: int = 12, cars: int = 30) -> None:
+    """More 2004 rounds, each with a full field of new drivers and teams."""
+    season = Season.objects.get(year=2004)
+    scale = season.points_scales.get(slug="standard")
+    classes = ["LMP1", "LMP2", "GTS", "GT"]
+    for _ in range(rounds):
+        race = make_race(season=season, points_scale=scale)
+        for position in range(1, cars + 1):
+            make_entry(
+                race,
+                classes[position % 4],
+                position=position,
+                laps=200 - position,
+                drivers=[make_driver(), make_driver()],
+            )
+
+
+STANDINGS_QUERY_BUDGET = 4  # season, races, entries, crews
+
+
+def test_standings_stay_within_a_query_budget(client, django_assert_max_num_queries):
+    with django_assert_max_num_queries(STANDINGS_QUERY_BUDGET):
+        assert client.get(STANDINGS).status_code == 200
+
+
+def test_standings_query_budget_holds_with_many_rounds_and_entries(
+    client, django_assert_max_num_queries
+):
+    add_synthetic_rounds()
+    with django_assert_max_num_queries(STANDINGS_QUERY_BUDGET):
+        response = client.get(STANDINGS)
+    assert response.status_code == 200
+    assert len(response.context["classes"][0]["standings"].races) == 9 + 12

@@ -29,6 +29,12 @@ def ordinal(number) -> str:
     return f"{number}{suffix}"
 
 
+@register.filter
+def percent(share) -> str:
+    """0.70 -> '70%'."""
+    return f"{share * 100:.0f}%"
+
+
 class CaptureNode(template.Node):
     def __init__(self, nodelist, variable):
         self.nodelist = nodelist

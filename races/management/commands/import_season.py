@@ -22,6 +22,7 @@ from races.models import (
     CarClass,
     Circuit,
     ClassRegulation,
+    PointsScale,
     Race,
     Season,
     Story,
@@ -62,15 +63,19 @@ class Command(BaseCommand):
 
     def build(self, source: Path):
         season = Season.objects.create(
-            year=YEAR, source_note=seed_2004.SEASON_SOURCE_NOTE
+            year=YEAR,
+            source_note=seed_2004.SEASON_SOURCE_NOTE,
+            minimum_distance_share=Decimal(seed_2004.MINIMUM_DISTANCE_SHARE),
+            is_team_best_car_only=seed_2004.IS_TEAM_BEST_CAR_ONLY,
         )
+        scales = self.create_points_scales(season)
         self.create_classes(season)
         with (source / "calendar.csv").open(newline="", encoding="utf-8") as handle:
             calendar = list(csv.DictReader(handle))
         results = {int(path.name[:2]): path for path in source.glob("results/*.csv")}
         builder = EntryBuilder()
         for row in calendar:
-            race = self.create_race(season, row)
+            race = self.create_race(season, row, scales)
             path = results.get(race.round_number)
             if path:
                 self.create_entries(builder, race, path)
@@ -91,7 +96,16 @@ class Command(BaseCommand):
                 builder.car_model(f"{make} {model}") for make, model in examples
             )
 
-    def create_race(self, season, row) -> Race:
+    def create_points_scales(self, season) -> dict[str, PointsScale]:
+        scales = {}
+        for slug, name, points in seed_2004.POINTS_SCALES:
+            scale = PointsScale(season=season, slug=slug, name=name, points=points)
+            scale.full_clean()
+            scale.save()
+            scales[slug] = scale
+        return scales
+
+    def create_race(self, season, row, scales) -> Race:
         circuit_slug = slugify(row["circuit"])
         circuit, _ = Circuit.objects.get_or_create(
             slug=circuit_slug,
@@ -135,6 +149,7 @@ class Command(BaseCommand):
             ),
             reported_starters=facts["reported_starters"],
             source_note=facts["source_note"],
+            points_scale=scales[facts["points_scale"]],
         )
 
     def create_entries(self, builder, race, path):
