@@ -10,9 +10,9 @@ from django.shortcuts import get_object_or_404
 from ninja import NinjaAPI, Schema
 from ninja.pagination import PageNumberPagination, paginate
 
-from . import classification
+from . import classification, standings
 from .models import Driver, Race, Season, Team
-from .views import results_of
+from .views import results_of, scored_classification, season_results
 
 api = NinjaAPI(
     title="ALMS 2004 API",
@@ -63,6 +63,8 @@ class ClassificationRow(Schema):
     position: int | None
     car_class: str
     class_position: int | None
+    points: int | None
+    points_verified: bool
     car_number: str | None
     team: Link | None
     drivers: list[Link]
@@ -146,6 +148,41 @@ class TeamDetail(TeamOut):
     results: list[ResultOut]
 
 
+class RoundRef(Schema):
+    round: int
+    slug: str
+    short_name: str
+    is_complete: bool
+
+
+class RoundPoints(Schema):
+    round: int
+    points: int | None
+    verified: bool
+
+
+class StandingOut(Schema):
+    position: int
+    tied: bool
+    competitor: Link
+    total: int
+    verified: bool
+    rounds: list[RoundPoints]
+
+
+class ClassStandingsOut(Schema):
+    car_class: str
+    rounds: list[RoundRef]
+    drivers: list[StandingOut]
+    teams: list[StandingOut]
+
+
+class SeasonStandingsOut(Schema):
+    season: int
+    complete: bool
+    classes: list[ClassStandingsOut]
+
+
 class Error(Schema):
     detail: str
 
@@ -196,10 +233,13 @@ def race_summary(race) -> dict:
 
 def classification_row(row: classification.ClassifiedEntry) -> dict:
     entry = row.entry
+    score = row.score
     return {
         "position": entry.position,
         "car_class": entry.car_class.code,
         "class_position": row.class_position,
+        "points": score.points if score and score.is_known else None,
+        "points_verified": bool(score and score.is_known and score.is_verified),
         "car_number": or_none(entry.car_number),
         "team": link(entry.team),
         "drivers": driver_links(row.drivers),
@@ -278,11 +318,11 @@ def get_race(request, year: int, slug: str):
     classification they are null where no source states them.
     """
     race = get_object_or_404(
-        Race.objects.select_related("season", "circuit"),
+        Race.objects.select_related("season", "circuit", "points_scale"),
         season__year=year,
         slug=slug,
     )
-    rows = classification.classify(race.entries.for_results_table())
+    rows = scored_classification(race)
     return {
         **race_summary(race),
         "summary": race.summary,
@@ -323,3 +363,62 @@ def get_team(request, slug: str):
     team = get_object_or_404(Team, slug=slug)
     team.results = [result_data(row) for row in results_of(entries__team=team)]
     return team
+
+
+def standing_data(standing: standings.Standing, races) -> dict:
+    competitor = standing.competitor
+    name = getattr(competitor, "full_name", None) or str(competitor)
+    return {
+        "position": standing.position,
+        "tied": standing.is_tied,
+        "competitor": link(competitor, name),
+        "total": standing.total,
+        "verified": standing.is_verified,
+        "rounds": [
+            {
+                "round": race.round_number,
+                "points": result.points if result.is_known else None,
+                "verified": result.is_verified,
+            }
+            for race, result in zip(races, standing.rounds, strict=True)
+            if result
+        ],
+    }
+
+
+@api.get(
+    "/standings/{year}",
+    response={200: SeasonStandingsOut, 404: Error},
+    tags=["standings"],
+)
+def get_standings(request, year: int):
+    """Drivers' and teams' championships of each class, from computed points.
+
+    `rounds` lists only the rounds a competitor took part in; `complete` is
+    false while any counting round's classification is partial.
+    """
+    season = get_object_or_404(Season, year=year)
+    races, rows_by_race = season_results(season.year)
+    table = standings.season_standings(races=races, rows_by_race=rows_by_race)
+    counting = [race for race in races if race.points_scale]
+    return {
+        "season": season.year,
+        "complete": all(race.is_complete for race in counting),
+        "classes": [
+            {
+                "car_class": item.car_class.code,
+                "rounds": [
+                    {
+                        "round": race.round_number,
+                        "slug": race.slug,
+                        "short_name": race.short_name,
+                        "is_complete": race.is_complete,
+                    }
+                    for race in item.races
+                ],
+                "drivers": [standing_data(s, item.races) for s in item.drivers],
+                "teams": [standing_data(s, item.races) for s in item.teams],
+            }
+            for item in table
+        ],
+    }

@@ -55,20 +55,29 @@ class StaticFilesFetcher(URLFetcher):
 
 
 def static_file_path(name: str) -> Path | None:
-    """The file behind a static name: collected (hashed) first, else the source."""
+    """The file behind a static name: the source file, else the collected one
+    (a hashed name that only exists after collectstatic)."""
+    found = finders.find(name)
+    if found:
+        return Path(found)
     if staticfiles_storage.exists(name):
         return Path(staticfiles_storage.path(name))
-    found = finders.find(name)
-    return Path(found) if found else None
+    return None
 
 
 def render_pdf(
-    template_name: str, context: dict, *, request, paper: str = DEFAULT_PAPER
+    template_name: str,
+    context: dict,
+    *,
+    request,
+    paper: str = DEFAULT_PAPER,
+    landscape: bool = False,
 ) -> bytes:
     """A print template rendered to PDF on the given paper (A4 or letter)."""
     html = render_to_string(template_name, {**context, "is_pdf": True}, request)
     base_url = request.build_absolute_uri("/")
-    page_size = CSS(string=f"@page {{ size: {PAPER_SIZES[paper_from(paper)]}; }}")
+    size = PAPER_SIZES[paper_from(paper)] + (" landscape" if landscape else "")
+    page_size = CSS(string=f"@page {{ size: {size}; }}")
     document = HTML(
         string=html, base_url=base_url, url_fetcher=StaticFilesFetcher(base_url)
     )

@@ -45,6 +45,16 @@ urlpatterns = [
     path("<int:year>/", views.SeasonDetailView.as_view(), name="season-detail"),
     # Before the race pattern, so that "standings" is not read as a race slug.
     path("<int:year>/standings/", views.StandingsView.as_view(), name="standings"),
+    path(
+        "<int:year>/standings/print/",
+        views.StandingsPrintView.as_view(),
+        name="standings-print",
+    ),
+    path(
+        "<int:year>/standings.pdf",
+        views.StandingsPdfView.as_view(),
+        name="standings-pdf",
+    ),
     path("<int:year>/<slug:slug>/", views.RaceDetailView.as_view(), name="race-detail"),
     path("<int:year>/<slug:slug>/card.png", views.race_card, name="race-card"),
     path(

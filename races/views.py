@@ -136,6 +136,25 @@ def championships_of(competitor: Driver | Team, results) -> list[dict]:
     return found
 
 
+class PdfMixin:
+    """Render a print view's template as a PDF: A4, or US Letter with
+    ?paper=letter. Subclasses name the file with `pdf_file_name(variant)`."""
+
+    landscape = False
+
+    def render_to_response(self, context, **response_kwargs):
+        paper = paper_from(self.request.GET.get("paper"))
+        pdf = render_pdf(
+            self.template_name,
+            context,
+            request=self.request,
+            paper=paper,
+            landscape=self.landscape,
+        )
+        variant = "" if paper == DEFAULT_PAPER else paper
+        return pdf_response(pdf, self.pdf_file_name(variant))
+
+
 class StandingsView(TemplateView):
     template_name = "races/standings.html"
 
@@ -157,6 +176,27 @@ class StandingsView(TemplateView):
             ),
         )
         return context
+
+
+class StandingsPrintView(StandingsView):
+    """The championship tables as a print-friendly sheet without navigation."""
+
+    template_name = "races/standings_print.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["generated_at"] = timezone.now()
+        return context
+
+
+class StandingsPdfView(PdfMixin, StandingsPrintView):
+    """The championship tables as a PDF, landscape for the round columns."""
+
+    landscape = True
+
+    def pdf_file_name(self, variant: str) -> str:
+        name = f"alms-{self.kwargs['year']}-standings"
+        return f"{name}-{variant}.pdf" if variant else f"{name}.pdf"
 
 
 class HomeView(TemplateView):
@@ -317,14 +357,11 @@ class RaceResultsPrintView(RaceMixin, DetailView):
         return context
 
 
-class RaceResultsPdfView(RaceResultsPrintView):
-    """The classification sheet as a PDF on A4, or US Letter with ?paper=letter."""
+class RaceResultsPdfView(PdfMixin, RaceResultsPrintView):
+    """The classification sheet as a PDF."""
 
-    def render_to_response(self, context, **response_kwargs):
-        paper = paper_from(self.request.GET.get("paper"))
-        pdf = render_pdf(self.template_name, context, request=self.request, paper=paper)
-        variant = "" if paper == DEFAULT_PAPER else paper
-        return pdf_response(pdf, sheet_file_name(self.object, "pdf", variant))
+    def pdf_file_name(self, variant: str) -> str:
+        return sheet_file_name(self.object, "pdf", variant)
 
 
 class RaceResultsExportView(RaceMixin, DetailView):

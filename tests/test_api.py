@@ -137,3 +137,26 @@ def test_api_responses_carry_an_etag_and_answer_304(client):
 def test_race_endpoint_query_count_is_constant(client, django_assert_max_num_queries):
     with django_assert_max_num_queries(5):
         client.get("/api/races/2004/mid-ohio")
+
+
+def test_race_classification_carries_computed_points(client):
+    data = get_json(client, "/api/races/2004/mid-ohio")
+    by_position = {row["position"]: row for row in data["classification"]}
+    assert by_position[8]["points"] == 20  # GT winners
+    assert by_position[20]["points"] == 0  # Intersport LMP1, under 70%
+    assert by_position[26]["points"] == 0  # did not start
+
+
+def test_standings_agree_with_the_standings_page(client):
+    data = get_json(client, "/api/standings/2004")
+    lmp1 = next(item for item in data["classes"] if item["car_class"] == "LMP1")
+    leader = lmp1["drivers"][0]
+    assert leader["position"] == 1
+    assert leader["total"] == 183
+    html = client.get(reverse("races:standings", kwargs={"year": 2004})).content
+    assert b"183" in html
+    assert data["complete"] is False
+
+
+def test_standings_of_unknown_season_is_404(client):
+    assert client.get("/api/standings/1950").status_code == 404

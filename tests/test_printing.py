@@ -195,3 +195,41 @@ def test_regulations_print_view_has_the_table_without_navigation(client):
 def test_public_pages_link_the_print_stylesheet_for_print_only(client):
     response = client.get(reverse("races:race-detail", kwargs=MID_OHIO))
     assertContains(response, 'href="/static/css/print.css" media="print"')
+
+
+def standings_pdf(client, **params) -> PdfReader:
+    response = client.get(reverse("races:standings-pdf", kwargs={"year": 2004}), params)
+    assert response["Content-Type"] == "application/pdf"
+    return PdfReader(io.BytesIO(response.content))
+
+
+def test_standings_pdf_lists_each_class_with_its_leaders(client):
+    text = text_of(standings_pdf(client))
+    assert "Championship standings" in text
+    for heading in ["LMP1: Le Mans Prototype 1", "GT: Grand Touring"]:
+        assert heading in text
+    assert re.search(r"JJ Lehto 183", text)
+    assert "These totals are incomplete" in text
+    assert "(tied)" not in text  # screen-reader text stays out of print
+
+
+@pytest.mark.parametrize(("paper", "size"), [("a4", A4), ("letter", LETTER)])
+def test_standings_pdf_is_landscape(client, paper, size):
+    assert page_size(standings_pdf(client, paper=paper)) == size[::-1]
+
+
+def test_standings_print_view_has_no_navigation(client):
+    response = client.get(reverse("races:standings-print", kwargs={"year": 2004}))
+    assertNotContains(response, 'aria-label="Main"')
+    assertContains(response, "Championship standings")
+
+
+def test_standings_sheets_of_unknown_season_are_404(client):
+    for name in ("races:standings-print", "races:standings-pdf"):
+        assert client.get(reverse(name, kwargs={"year": 1950})).status_code == 404
+
+
+def test_standings_page_links_its_sheets(client):
+    response = client.get(reverse("races:standings", kwargs={"year": 2004}))
+    assertContains(response, reverse("races:standings-pdf", kwargs={"year": 2004}))
+    assertContains(response, reverse("races:standings-print", kwargs={"year": 2004}))
