@@ -11,7 +11,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import CharField, F, Func, Q, Value
+from django.db.models import CharField, F, Func, Q, TextField, Value
 from django.db.models.functions import Coalesce, Concat
 
 from .models import CarModel, Circuit, Driver, Race, Story, Team
@@ -75,7 +75,7 @@ def kinds() -> list[Kind]:
 def searchable_text(fields: tuple[str, ...]):
     parts = []
     for name in fields:
-        parts += [Coalesce(F(name), Value("")), Value(" ")]
+        parts += [Coalesce(F(name), Value(""), output_field=TextField()), Value(" ")]
     return Concat(*parts, output_field=CharField())
 
 

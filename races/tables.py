@@ -1,6 +1,5 @@
 import django_tables2 as tables
-from django.template.loader import render_to_string
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django_tables2.data import TableListData
 from django_tables2.utils import OrderBy
 
@@ -97,8 +96,14 @@ class ResultsTable(tables.Table):
         super().__init__(*args, **kwargs)
         self.caption = caption
 
+    # Cells are built with format_html rather than templates: rendering a
+    # template per cell made the table most of the race page's render time.
     def render_car_class(self, value):
-        return render_to_string("includes/class_badge.html", {"car_class": value})
+        return format_html(
+            '<span class="class-badge class-{}">{}</span>',
+            value.code.lower(),
+            value.code,
+        )
 
     def render_team(self, value):
         return format_html('<a href="{}">{}</a>', value.get_absolute_url(), value)
@@ -107,8 +112,21 @@ class ResultsTable(tables.Table):
         return format_html('<a href="{}">{}</a>', value.get_absolute_url(), value)
 
     def render_drivers(self, value, record):
-        return render_to_string(
-            "races/includes/drivers_cell.html", {"drivers": value, "row": record}
+        links = format_html_join(
+            " / ",
+            '<a href="{}">{}</a>',
+            ((driver.get_absolute_url(), driver.full_name) for driver in value),
+        )
+        if not hasattr(record.entry, "story"):
+            return links
+        return format_html(
+            '{}<a class="story-link" href="#{}">Story'
+            '<span class="visually-hidden"> of {}</span></a>',
+            links,
+            record.entry.story_anchor,
+            f"car {record.entry.car_number}"
+            if record.entry.car_number
+            else f"{record.label}'s car",
         )
 
     def render_tyre(self, record):
