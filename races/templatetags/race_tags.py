@@ -5,6 +5,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from races import html
 from races.markup import render_markdown
 
 register = template.Library()
@@ -14,6 +15,10 @@ register = template.Library()
 def markdown(text: str) -> str:
     """Markdown rendered to sanitised HTML."""
     return render_markdown(text)
+
+
+register.filter("class_badge", html.class_badge)
+register.filter("driver_links", html.driver_links)
 
 
 @register.filter
