@@ -98,8 +98,27 @@ class HistoryAdmin(SimpleHistoryAdmin):
         return redirect(f"admin:{opts.app_label}_{opts.model_name}_changelist")
 
 
+class LabelledInlineFormSet(forms.BaseInlineFormSet):
+    """Give every input of a tabular inline its own accessible name.
+
+    A tabular inline shows its labels only as column headers, which leaves
+    each input unnamed for screen readers; the column's label becomes the
+    input's aria-label.
+    """
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        for field in form.fields.values():
+            widget = field.widget
+            # The admin wraps related-object selects; label the inner one too.
+            for part in (widget, getattr(widget, "widget", None)):
+                if part is not None:
+                    part.attrs.setdefault("aria-label", str(field.label))
+
+
 class PointsScaleInline(admin.TabularInline):
     model = PointsScale
+    formset = LabelledInlineFormSet
     extra = 0
     fields = ["name", "slug", "points"]
     prepopulated_fields = {"slug": ["name"]}
@@ -182,16 +201,41 @@ class TeamAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
+class NationalityFilter(admin.SimpleListFilter):
+    """Nationalities that are known, and drivers whose nationality is not."""
+
+    title = "nationality"
+    parameter_name = "nationality"
+    NOT_STATED = "-"
+
+    def lookups(self, request, model_admin):
+        known = (
+            Driver.objects.exclude(nationality="")
+            .order_by("nationality")
+            .values_list("nationality", flat=True)
+            .distinct()
+        )
+        return [(value, value) for value in known] + [(self.NOT_STATED, "Not stated")]
+
+    def queryset(self, request, queryset):
+        if self.value() == self.NOT_STATED:
+            return queryset.filter(nationality="")
+        if self.value():
+            return queryset.filter(nationality=self.value())
+        return queryset
+
+
 @admin.register(Driver)
 class DriverAdmin(admin.ModelAdmin):
     list_display = ["last_name", "first_name", "nationality", "slug"]
-    list_filter = ["nationality"]
+    list_filter = [NationalityFilter]
     search_fields = ["first_name", "last_name", "slug"]
     prepopulated_fields = {"slug": ["first_name", "last_name"]}
 
 
 class CrewInline(admin.TabularInline):
     model = Crew
+    formset = LabelledInlineFormSet
     extra = 0
     autocomplete_fields = ["driver"]
     ordering = ["order"]
@@ -295,7 +339,7 @@ class EntryInlineForm(forms.ModelForm):
         return entry
 
 
-class EntryInlineFormSet(forms.BaseInlineFormSet):
+class EntryInlineFormSet(LabelledInlineFormSet):
     """A race's classification, checked as a whole before anything is saved."""
 
     def clean(self):

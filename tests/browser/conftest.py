@@ -2,7 +2,8 @@
 
 They run in their own pytest process (`make test` does this) because
 live_server needs transactional tests, whose flushes would empty the
-database shared by the other tests. Each test loads the fixtures itself.
+database shared by the other tests. Each test loads the fixtures itself
+(the `site` fixture).
 """
 
 import os
@@ -10,9 +11,10 @@ import shutil
 from pathlib import Path
 
 import pytest
+from django.apps import apps as django_apps
 from django.core.management import call_command
 
-from races.fixtures import FIXTURE_NAME
+from races.permissions import sync_editors_group
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ROOT = Path(__file__).resolve().parents[2]
@@ -60,8 +62,13 @@ def browser_type_launch_args():
 
 @pytest.fixture
 def site(live_server):
-    """The live server's base URL, with the 2004 season loaded."""
-    call_command("loaddata", FIXTURE_NAME, verbosity=0)
+    """The live server's base URL, with the 2004 season and the Editors group.
+
+    Transactional tests flush every table, so both are put back each time.
+    """
+    sync_editors_group(django_apps)
+    # As `make run` does: load, and give every row a first history record.
+    call_command("load_fixtures", verbosity=0)
     return live_server.url
 
 

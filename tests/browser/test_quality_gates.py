@@ -88,3 +88,49 @@ def test_every_sitemap_page_is_valid_html(site, tmp_path):
         if m.get("type") == "error"
     ]
     assert errors == []
+
+
+def serious_violations(page, axe_source) -> list[str]:
+    page.evaluate(axe_source)
+    results = page.evaluate(AXE_RUN)
+    return [
+        f"{v['id']}: {v['help']} ({len(v['nodes'])}x)"
+        for v in results["violations"]
+        if v["impact"] in BLOCKING_IMPACTS
+    ]
+
+
+def test_admin_pages_an_editor_uses_have_no_serious_violation(site, browser):
+    if not AXE.exists():
+        pytest.skip("axe-core is missing: run `npm ci` (make test does)")
+    from django.contrib.auth.models import Group, User
+
+    from races.models import Race
+
+    user = User.objects.create_user("ed", password="a-long-pass-phrase", is_staff=True)
+    user.groups.add(Group.objects.get(name="Editors"))
+    race = Race.objects.get(slug="mid-ohio")
+    entry = race.entries.get(slug="38")
+    context = browser.new_context()
+    page = context.new_page()
+    axe_source = AXE.read_text()
+    problems = {}
+    page.goto(f"{site}/admin/login/")
+    problems["/admin/login/"] = serious_violations(page, axe_source)
+    page.get_by_label("Username").fill("ed")
+    page.get_by_label("Password").fill("a-long-pass-phrase")
+    page.get_by_role("button", name="Log in").click()
+    for path in [
+        "/admin/",
+        "/admin/races/race/",
+        f"/admin/races/race/{race.pk}/change/",
+        f"/admin/races/race/{race.pk}/import/",
+        f"/admin/races/race/{race.pk}/history/",
+        f"/admin/races/entry/{entry.pk}/change/",
+        "/admin/races/driver/",
+        "/admin/races/story/",
+    ]:
+        page.goto(f"{site}{path}")
+        problems[path] = serious_violations(page, axe_source)
+    context.close()
+    assert {path: found for path, found in problems.items() if found} == {}
