@@ -111,7 +111,11 @@ def run_wrk(url: str, connections: int, seconds: int) -> dict:
         text=True,
         check=True,
     ).stdout
-    latency = dict(re.findall(r"^\s+(50|99)%\s+(\S+)$", output, re.MULTILINE))
+    latency = dict(
+        re.findall(r"^\s*(50|99)(?:\.0+)?%\s+(\S+)\s*$", output, re.MULTILINE)
+    )
+    if set(latency) != {"50", "99"}:
+        raise RuntimeError(f"Unexpected wrk output for {url}:\n{output}")
     socket_errors = re.search(
         r"connect (\d+), read (\d+), write (\d+), timeout (\d+)", output
     )

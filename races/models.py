@@ -154,7 +154,9 @@ class PointsScale(models.Model):
             )
 
 
-class CircuitQuerySet(models.QuerySet):
+class SlugQuerySet(models.QuerySet):
+    """Rows whose natural key is their slug."""
+
     def get_by_natural_key(self, slug):
         return self.get(slug=slug)
 
@@ -184,7 +186,7 @@ class Circuit(models.Model):
         help_text="Caveat about the length or turns, e.g. the year of the source.",
     )
 
-    objects = CircuitQuerySet.as_manager()
+    objects = SlugQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -259,16 +261,11 @@ class CarClass(models.Model):
         return (self.code,)
 
 
-class ManufacturerQuerySet(models.QuerySet):
-    def get_by_natural_key(self, slug):
-        return self.get(slug=slug)
-
-
 class Manufacturer(models.Model):
     slug = models.SlugField(unique=True)
     name = models.CharField(max_length=100)
 
-    objects = ManufacturerQuerySet.as_manager()
+    objects = SlugQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -280,10 +277,7 @@ class Manufacturer(models.Model):
         return (self.slug,)
 
 
-class CarModelQuerySet(models.QuerySet):
-    def get_by_natural_key(self, slug):
-        return self.get(slug=slug)
-
+class CarModelQuerySet(SlugQuerySet):
     def raced_by_class(self):
         """Car models that raced, once per season and class they raced in.
 
@@ -418,16 +412,11 @@ class ClassRegulation(models.Model):
         return round(self.top_speed_max_mph * KM_PER_MILE)
 
 
-class TeamQuerySet(models.QuerySet):
-    def get_by_natural_key(self, slug):
-        return self.get(slug=slug)
-
-
 class Team(models.Model):
     slug = models.SlugField(unique=True)
     name = models.CharField(max_length=100)
 
-    objects = TeamQuerySet.as_manager()
+    objects = SlugQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -442,10 +431,7 @@ class Team(models.Model):
         return (self.slug,)
 
 
-class DriverQuerySet(models.QuerySet):
-    def get_by_natural_key(self, slug):
-        return self.get(slug=slug)
-
+class DriverQuerySet(SlugQuerySet):
     def with_start_counts(self):
         """Drivers by surname, with `entry_count` and `start_count`."""
         return self.annotate(
