@@ -131,6 +131,7 @@ def test_admin_pages_an_editor_uses_have_no_serious_violation(site, browser):
         "/admin/races/story/",
     ]:
         page.goto(f"{site}{path}")
+        page.wait_for_load_state("networkidle")  # the admin's scripts have run
         problems[path] = serious_violations(page, axe_source)
     context.close()
     assert {path: found for path, found in problems.items() if found} == {}
