@@ -179,3 +179,18 @@ def test_race_points_scale_must_belong_to_the_races_season():
 def test_minimum_distance_share_cannot_exceed_one():
     with pytest.raises(IntegrityError), transaction.atomic():
         Season.objects.create(year=1990, minimum_distance_share=Decimal("1.5"))
+
+
+def test_database_refuses_a_story_about_a_car_of_another_race():
+    entry = make_entry(make_race())
+    other_race = make_race()
+    with pytest.raises(IntegrityError) as error, transaction.atomic():
+        Story.objects.create(race=other_race, entry=entry, headline="H", body="B")
+    assert "story_entry_in_same_race" in str(error.value)
+
+
+def test_database_refuses_moving_a_story_to_another_race():
+    entry = make_entry(make_race())
+    story = Story.objects.create(race=entry.race, entry=entry, headline="H", body="B")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Story.objects.filter(pk=story.pk).update(race=make_race())
