@@ -81,6 +81,7 @@ class ResultsTable(tables.Table):
     status = tables.Column(
         "Status",
         accessor="entry__status",
+        attrs=WRAPPING,
     )
 
     class Meta:
