@@ -55,8 +55,10 @@ def test_finishing_position_is_unique_within_a_race():
 
 
 def test_same_position_in_two_races_is_fine():
-    make_entry(make_race(), position=1)
-    make_entry(make_race(), position=1)
+    first = make_entry(make_race(), position=1)
+    second = make_entry(make_race(), position=1)
+    assert first.pk != second.pk
+    assert Entry.objects.filter(position=1, pk__in=[first.pk, second.pk]).count() == 2
 
 
 def test_negative_laps_are_refused_by_the_database():
