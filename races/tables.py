@@ -6,6 +6,7 @@ from django_tables2.utils import OrderBy
 from . import html
 from .classification import SORT_VALUES, order_rows, sheet_block
 from .standings import Outcome
+from .text import spreadsheet_cell
 
 UNKNOWN = "–"
 WRAPPING = {"td": {"class": "wrap-cell"}}
@@ -241,7 +242,8 @@ class ResultsExportTable(ResultsTable):
 
     Headers are the column names (`position`, `car_class`, ...), documented
     in the README; they must not change. Unknown values are None, which
-    CSV and XLSX write as empty cells and JSON as null.
+    CSV and XLSX write as empty cells and JSON as null. In CSV and XLSX,
+    text that a spreadsheet would run as a formula starts with an apostrophe.
     """
 
     reason = tables.Column("Reason", accessor="entry__reason")
@@ -265,6 +267,10 @@ class ResultsExportTable(ResultsTable):
             "points",
         )
 
+    def __init__(self, *args, export_format: str = "json", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.is_spreadsheet = export_format in {"csv", "xlsx"}
+
     def as_values(self, exclude_columns=None):
         values = super().as_values(exclude_columns)
         next(values)  # the screen headers
@@ -274,7 +280,11 @@ class ResultsExportTable(ResultsTable):
             for column in self.columns.iterall()
             if not (column.column.exclude_from_export or column.name in exclude_columns)
         ]
-        yield from values
+        if not self.is_spreadsheet:
+            yield from values
+            return
+        for row in values:
+            yield [spreadsheet_cell(value) for value in row]
 
     def value_car_class(self, value):
         return value.code

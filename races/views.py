@@ -371,7 +371,9 @@ class RaceResultsExportView(RaceMixin, DetailView):
         race = self.object
         rows = scored_classification(race)
         table = ResultsExportTable(
-            rows, exclude=() if race.points_scale else ("points",)
+            rows,
+            exclude=() if race.points_scale else ("points",),
+            export_format=self.kwargs["format"],
         )
         title = f"{race.short_name} {race.season.year}"[:31]  # Excel's limit
         export = TableExport(
