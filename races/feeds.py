@@ -9,6 +9,7 @@ from django.utils.feedgenerator import Atom1Feed
 
 from .markup import render_markdown
 from .models import Race, Story
+from .text import xml_safe
 
 
 @dataclass
@@ -61,11 +62,12 @@ class ReportsFeed(Feed):
     def items(self):
         return feed_items()
 
+    # Editors' text may hold characters XML cannot (old rows, raw imports).
     def item_title(self, item):
-        return item.title
+        return xml_safe(item.title)
 
     def item_description(self, item):
-        return item.body_html
+        return xml_safe(item.body_html)
 
     def item_link(self, item):
         return item.link
