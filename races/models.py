@@ -18,6 +18,8 @@ from django.urls import reverse
 from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
+from .text import PlainTextModel
+
 KM_PER_MILE = Decimal("1.609344")
 LB_PER_KG = Decimal("2.20462")
 
@@ -27,7 +29,7 @@ class SeasonQuerySet(models.QuerySet):
         return self.get(year=year)
 
 
-class Season(models.Model):
+class Season(PlainTextModel, models.Model):
     year = models.PositiveSmallIntegerField(unique=True)
     series_name = models.CharField(max_length=100, default="American Le Mans Series")
     source_note = models.TextField(
@@ -81,7 +83,7 @@ class PointsScaleQuerySet(models.QuerySet):
         return self.get(season__year=year, slug=slug)
 
 
-class PointsScale(models.Model):
+class PointsScale(PlainTextModel, models.Model):
     """The points for each class position in the races that use this scale."""
 
     season = models.ForeignKey(
@@ -161,7 +163,7 @@ class SlugQuerySet(models.QuerySet):
         return self.get(slug=slug)
 
 
-class Circuit(models.Model):
+class Circuit(PlainTextModel, models.Model):
     slug = models.SlugField(unique=True)
     name = models.CharField(max_length=100)
     city = models.CharField(max_length=100, blank=True)
@@ -224,7 +226,7 @@ class CarClassQuerySet(models.QuerySet):
         return self.get(code=code)
 
 
-class CarClass(models.Model):
+class CarClass(PlainTextModel, models.Model):
     class Code(models.TextChoices):
         LMP1 = "LMP1", "Le Mans Prototype 1"
         LMP2 = "LMP2", "Le Mans Prototype 2"
@@ -261,7 +263,7 @@ class CarClass(models.Model):
         return (self.code,)
 
 
-class Manufacturer(models.Model):
+class Manufacturer(PlainTextModel, models.Model):
     slug = models.SlugField(unique=True)
     name = models.CharField(max_length=100)
 
@@ -295,7 +297,7 @@ class CarModelQuerySet(SlugQuerySet):
         )
 
 
-class CarModel(models.Model):
+class CarModel(PlainTextModel, models.Model):
     slug = models.SlugField(unique=True)
     manufacturer = models.ForeignKey(
         Manufacturer, on_delete=models.PROTECT, related_name="car_models"
@@ -338,7 +340,7 @@ class ClassRegulationQuerySet(models.QuerySet):
         )
 
 
-class ClassRegulation(models.Model):
+class ClassRegulation(PlainTextModel, models.Model):
     season = models.ForeignKey(
         Season, on_delete=models.CASCADE, related_name="regulations"
     )
@@ -412,7 +414,7 @@ class ClassRegulation(models.Model):
         return round(self.top_speed_max_mph * KM_PER_MILE)
 
 
-class Team(models.Model):
+class Team(PlainTextModel, models.Model):
     slug = models.SlugField(unique=True)
     name = models.CharField(max_length=100)
 
@@ -442,7 +444,7 @@ class DriverQuerySet(SlugQuerySet):
         ).order_by(Lower("last_name"), Lower("first_name"), "slug")
 
 
-class Driver(models.Model):
+class Driver(PlainTextModel, models.Model):
     slug = models.SlugField(unique=True)
     first_name = models.CharField(
         max_length=50, blank=True, help_text="Leave empty if the sources omit it."
@@ -494,7 +496,7 @@ class RaceQuerySet(models.QuerySet):
         )
 
 
-class Race(models.Model):
+class Race(PlainTextModel, models.Model):
     class Status(models.TextChoices):
         SCHEDULED = "scheduled", "Scheduled"
         PROVISIONAL = "provisional", "Provisional"
@@ -630,7 +632,7 @@ class EntryQuerySet(models.QuerySet):
         )
 
 
-class Entry(models.Model):
+class Entry(PlainTextModel, models.Model):
     """One car in one race, with its result."""
 
     class Status(models.TextChoices):
@@ -879,7 +881,7 @@ class StoryQuerySet(models.QuerySet):
         )
 
 
-class Story(models.Model):
+class Story(PlainTextModel, models.Model):
     """What happened to one car in one race, in our own words."""
 
     race = models.ForeignKey(Race, on_delete=models.CASCADE, related_name="stories")

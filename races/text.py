@@ -10,6 +10,7 @@ control characters no page can show.
 import re
 
 from django.core.exceptions import ValidationError
+from django.db import models
 
 # Characters XML 1.0 cannot hold: C0 controls other than tab, line feed and
 # carriage return, lone surrogates, and U+FFFE/U+FFFF.
@@ -42,14 +43,60 @@ def spreadsheet_cell(value):
     return f"'{text}" if text.startswith(FORMULA_PREFIXES) else text
 
 
-def validate_plain_text(text: str, *, multi_line: bool = False) -> None:
-    """Refuse control characters (and tab or line breaks in a one-line field)."""
+def control_character(text: str, *, multi_line: bool = False) -> str | None:
+    """The code ('U+0007') of the first character the text may not hold, if any.
+
+    Control characters are refused, and so are tab and line breaks in a
+    one-line field.
+    """
     forbidden = MULTI_LINE_FORBIDDEN if multi_line else SINGLE_LINE_FORBIDDEN
     found = forbidden.search(text or "")
-    if found:
+    return f"U+{ord(found.group()):04X}" if found else None
+
+
+def validate_plain_text(text: str, *, multi_line: bool = False) -> None:
+    """Refuse text that holds a control character (see `control_character`)."""
+    if code := control_character(text, multi_line=multi_line):
         raise ValidationError(
             "Remove the invisible control character (code %(code)s) from this "
             "text; it often comes from copying out of another program.",
             code="control_character",
-            params={"code": f"U+{ord(found.group()):04X}"},
+            params={"code": code},
         )
+
+
+class PlainTextModel:
+    """Model mixin: `full_clean` refuses control characters in free-text fields.
+
+    Slugs and fields with choices have stricter checks of their own. Every
+    admin form runs this through `full_clean`; so should any importer.
+    """
+
+    def clean_fields(self, exclude=None):
+        errors = {}
+        try:
+            super().clean_fields(exclude=exclude)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        for field in self._meta.concrete_fields:
+            if field.name in errors or field.name in (exclude or ()):
+                continue
+            if not is_free_text(field):
+                continue
+            try:
+                validate_plain_text(
+                    getattr(self, field.attname),
+                    multi_line=isinstance(field, models.TextField),
+                )
+            except ValidationError as error:
+                errors[field.name] = error.error_list
+        if errors:
+            raise ValidationError(errors)
+
+
+def is_free_text(field) -> bool:
+    return (
+        isinstance(field, models.CharField | models.TextField)
+        and not isinstance(field, models.SlugField)
+        and not field.choices
+    )
