@@ -29,6 +29,7 @@ from .tables import (
     ResultsPrintTable,
     ResultsTable,
 )
+from .text import xml_safe
 
 CLASS_FILTER_PARAM = "class"
 
@@ -375,7 +376,8 @@ class RaceResultsExportView(RaceMixin, DetailView):
             exclude=() if race.points_scale else ("points",),
             export_format=self.kwargs["format"],
         )
-        title = f"{race.short_name} {race.season.year}"[:31]  # Excel's limit
+        # Excel's limit is 31 characters; the title is XML inside the file.
+        title = xml_safe(f"{race.short_name} {race.season.year}")[:31]
         export = TableExport(
             self.kwargs["format"], table, dataset_kwargs={"title": title}
         )

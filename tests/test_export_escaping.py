@@ -8,7 +8,7 @@ import openpyxl
 import pytest
 from django.urls import reverse
 
-from races.models import Entry
+from races.models import Entry, Race
 
 from .factories import make_driver, make_entry, make_race, make_team
 
@@ -110,3 +110,12 @@ def test_exports_drop_control_characters_a_sheet_cannot_hold(client):
     make_entry(race, position=1, team=make_team("Bell\x07 Racing\x1b"))
     assert xlsx_row(client, race)["team"].value == "Bell Racing"
     assert csv_row(client, race)["team"] == "Bell Racing"
+
+
+def test_xlsx_export_opens_when_the_race_name_holds_control_characters(client):
+    race = make_race()
+    make_entry(race, position=1)
+    Race.objects.filter(pk=race.pk).update(short_name="Sebring\x01\x1f\ufffe")
+    content = client.get(export_url(race, "xlsx")).content
+    workbook = openpyxl.load_workbook(io.BytesIO(content))
+    assert workbook.active.title == "Sebring 1999"

@@ -5,9 +5,12 @@ as old rows or a raw import could hold it, and then every public URL that
 shows it is requested. Editors' forms refuse the control characters.
 """
 
+import io
+import json
 import re
 import xml.etree.ElementTree as ElementTree
 
+import openpyxl
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -63,6 +66,8 @@ HOSTILE = {
     "line breaks and tabs": "one\ttwo\r\nthree\rfour\n\u2028five\u2029six\x85",
     "noncharacters and private use": "\ufffe\uffff\ue000\U0010fffd",
 }
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
 # NUL and lone surrogates cannot be stored (PostgreSQL refuses NUL, and
 # neither database takes a lone surrogate); the forms must refuse them.
 
@@ -212,12 +217,24 @@ def public_urls(world: dict) -> list[str]:
     ]
 
 
+def assert_readable(response, url: str) -> None:
+    """The answer is a well-formed document of its type."""
+    content_type = response["Content-Type"]
+    if content_type.startswith("text/html"):
+        assert "<script>alert" not in response.content.decode(), url
+    elif content_type.startswith(XLSX):
+        openpyxl.load_workbook(io.BytesIO(response.content))
+    elif re.match(r"(application|text)/([a-z]+\+)?xml", content_type):
+        ElementTree.fromstring(response.content)
+    elif content_type.startswith("application/json"):
+        json.loads(response.content)
+
+
 def assert_answers(client, url: str):
     """The response, which is no server error and runs none of the markup."""
     response = client.get(url)
     assert response.status_code < 500, url
-    if response["Content-Type"].startswith("text/html"):
-        assert "<script>alert" not in response.content.decode(), url
+    assert_readable(response, url)
     return response
 
 
