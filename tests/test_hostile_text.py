@@ -8,6 +8,7 @@ shows it is requested. Editors' forms refuse the control characters.
 import io
 import json
 import re
+import time
 import xml.etree.ElementTree as ElementTree
 
 import openpyxl
@@ -17,6 +18,7 @@ from django.db import models
 from django.urls import reverse
 from pytest_django.asserts import assertContains
 
+from races.markup import render_markdown
 from races.models import (
     CarClass,
     CarModel,
@@ -371,3 +373,22 @@ def test_multi_line_text_refuses_a_lone_surrogate():
     with pytest.raises(ValidationError) as error:
         story.full_clean()
     assert list(error.value.message_dict) == ["body"]
+
+
+# Markdown that is costly to parse
+
+
+def test_story_of_deeply_nested_lists_shows_on_the_race_page(client):
+    race = make_race()
+    entry = make_entry(race, position=1)
+    nested = "".join("    " * depth + "- deeper\n" for depth in range(400))
+    Story.objects.create(race=race, entry=entry, headline="Deep", body=nested)
+    response = assert_answers(client, race.get_absolute_url())
+    assertContains(response, "deeper")
+
+
+@pytest.mark.parametrize("token", ["![", "[^", "[]("])
+def test_markdown_of_thousands_of_brackets_renders_in_linear_time(token):
+    started = time.perf_counter()
+    render_markdown(token * (20_000 // len(token)))
+    assert time.perf_counter() - started < 5
