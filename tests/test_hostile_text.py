@@ -313,7 +313,9 @@ def test_sheets_and_card_render_hostile_text(client):
         reverse("races:standings-pdf", kwargs={"year": race.season.year}),
     ]
     for url in urls:
-        assert assert_answers(client, url).status_code == 200, url
+        response = assert_answers(client, url)
+        assert response.status_code == 200, url
+        assert response.content.startswith((b"%PDF-", b"\x89PNG")), url
 
 
 # Editors' input
