@@ -2,12 +2,14 @@ import base64
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.contrib.admin.widgets import AutocompleteSelectMultiple
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
+from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import history
@@ -30,6 +32,20 @@ from .models import (
 )
 
 
+class Labelled:
+    """A row shown in the admin, named by history.label: its race or season
+    may have been deleted, which its own __str__ cannot survive."""
+
+    def __init__(self, obj):
+        self._obj = obj
+
+    def __getattr__(self, name):
+        return getattr(self._obj, name)
+
+    def __str__(self):
+        return history.label(self._obj)
+
+
 class HistoryAdmin(SimpleHistoryAdmin):
     """Admin for a model with history: who changed what, and one-click revert.
 
@@ -38,6 +54,7 @@ class HistoryAdmin(SimpleHistoryAdmin):
     """
 
     change_list_template = "admin/races/change_list_with_deleted.html"
+    object_history_list_template = "admin/races/object_history_list.html"
 
     def get_urls(self):
         opts = self.model._meta
@@ -74,7 +91,10 @@ class HistoryAdmin(SimpleHistoryAdmin):
             **self.admin_site.each_context(request),
             "title": f"Recently deleted {self.model._meta.verbose_name_plural}",
             "opts": self.model._meta,
-            "records": history.deleted_records(self.model),
+            "records": [
+                (record, history.label(record.instance))
+                for record in history.deleted_records(self.model)
+            ],
             "can_restore": self.has_add_permission(request),
         }
         return TemplateResponse(request, "admin/races/deleted_list.html", context)
@@ -86,16 +106,114 @@ class HistoryAdmin(SimpleHistoryAdmin):
             self.model.history.filter(history_type="-"), history_id=history_id
         )
         if self.model._default_manager.filter(pk=record.id).exists():
-            self.message_user(request, f"{record.instance} is already back.")
+            label = history.label(record.instance)
+            self.message_user(request, f"{label} is already back.")
         else:
-            obj = history.restore(record)
+            try:
+                obj = history.restore(record)
+            except history.Conflict as conflict:
+                self.message_conflict(request, conflict)
+                return redirect(self.admin_url("deleted"))
             self.message_user(
                 request,
                 f"{obj} is back, with what was deleted with it.",
                 messages.SUCCESS,
             )
+        return redirect(self.admin_url("changelist"))
+
+    def admin_url(self, name, *args):
         opts = self.model._meta
-        return redirect(f"admin:{opts.app_label}_{opts.model_name}_changelist")
+        return reverse(f"admin:{opts.app_label}_{opts.model_name}_{name}", args=args)
+
+    def message_conflict(self, request, conflict):
+        """Say what stands in the way, with a link to restore it if it can be."""
+        message = conflict.message
+        blocking = conflict.restore_first
+        if isinstance(self.admin_site._registry.get(blocking), HistoryAdmin):
+            opts = blocking._meta
+            message = format_html(
+                '{} <a href="{}">Restore the {} first</a>, then try again.',
+                message,
+                reverse(f"admin:{opts.app_label}_{opts.model_name}_deleted"),
+                opts.verbose_name,
+            )
+        message = format_html("{} Nothing was changed.", message)
+        self.message_user(request, message, messages.ERROR)
+
+    # Reverting: simple_history's revert form saves the row as it was; the
+    # parts (crew, cars, points scales) follow in the same transaction.
+
+    def has_revert_permission(self, request, obj=None) -> bool:
+        """A revert changes the row and its parts: it takes the right to change
+        both. Viewing history is not enough."""
+        parts = history.REVERTED_WITH.get(self.model, [])
+        return self.has_change_history_permission(request, obj) and (
+            request.user.has_perms(
+                f"{part._meta.app_label}.{action}_{part._meta.model_name}"
+                for part in parts
+                for action in ("add", "change", "delete")
+            )
+        )
+
+    def revert_disabled(self, request, obj=None):
+        return super().revert_disabled(request, obj) or not (
+            self.has_revert_permission(request, obj)
+        )
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method != "POST":
+            return super().history_form_view(
+                request, object_id, version_id, extra_context
+            )
+        record = get_object_or_404(
+            self.model.history, id=unquote(object_id), history_id=version_id
+        )
+        if self.revert_disabled(request, record.instance):
+            raise PermissionDenied
+        try:
+            history.check_references(record.instance, history.REVERT_PROBLEM)
+            with transaction.atomic():
+                request.reverting_to = record
+                return super().history_form_view(
+                    request, object_id, version_id, extra_context
+                )
+        except history.Conflict as conflict:
+            self.message_conflict(request, conflict)
+            return redirect(request.path)
+
+    def save_model(self, request, obj, form, change):
+        record = getattr(request, "reverting_to", None)
+        if record is not None:
+            obj._change_reason = history.reverted_reason(record)
+        super().save_model(request, obj, form, change)
+        if record is not None:
+            history.revert_parts(record)
+
+    def set_history_delta_changes(self, request, historical_records, **kwargs):
+        # The one hook that sees the records of the history page: each also
+        # shows what reverting to it brings back (an entry's crew, a race's
+        # cars, a season's points scales), so crew changes show on the entry.
+        super().set_history_delta_changes(request, historical_records, **kwargs)
+        for record in historical_records:
+            record.label = history.label(record.instance)
+            record.parts = history.parts_summary(record)
+
+    def render_history_view(self, request, template, context, **kwargs):
+        for key in ("object", "original"):
+            if key in context:
+                context[key] = Labelled(context[key])
+        return super().render_history_view(request, template, context, **kwargs)
+
+    # Titles name the row with history.label: its race or season may have
+    # been deleted.
+
+    def history_view_title(self, request, obj):
+        verb = "View" if self.revert_disabled(request, obj) else "Change"
+        return f"{verb} history: {history.label(obj)}"
+
+    def history_form_view_title(self, request, obj):
+        verb = "View" if self.revert_disabled(request, obj) else "Revert"
+        return f"{verb} {history.label(obj)}"
 
 
 class LabelledInlineFormSet(forms.BaseInlineFormSet):
