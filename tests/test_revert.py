@@ -12,6 +12,7 @@ from races.models import Crew, Entry, PointsScale, Race
 
 from .factories import (
     admin_form_data,
+    inline_prefix,
     make_driver,
     make_entry,
     make_points_scale,
@@ -248,3 +249,97 @@ def test_restore_without_conflict_brings_the_entry_back(editor_client):
 
     assertContains(response, "is back")
     assert crew_of(entry_pk) == ["Back"]
+
+
+def test_race_page_save_is_undone_by_reverting_to_the_version_before(editor_client):
+    race = Race.objects.get(slug="mid-ohio")
+    url = reverse("admin:races_race_change", args=[race.pk])
+    data = admin_form_data(editor_client.get(url))
+    winner = inline_prefix(data, "38")
+    data[winner + "crew_drivers"] = data[winner + "crew_drivers"][::-1]
+    data[winner + "reason"] = "changed by mistake"
+    before = race.history.latest()
+    assert editor_client.post(url, data).status_code == 302
+
+    revert(editor_client, race, before)
+
+    entry = race.entries.get(slug="38")
+    assert entry.reason == ""
+    assert [d.last_name for d in entry.crew_drivers] == ["Lehto", "Werner"]
+
+
+def test_entry_history_shows_the_crew_of_each_version(editor_client):
+    entry = make_entry(a_race(), drivers=[make_driver("Lehto"), make_driver("Werner")])
+    entry.save()
+    set_crew(entry, [make_driver("Kristensen")])
+
+    response = editor_client.get(reverse("admin:races_entry_history", args=[entry.pk]))
+
+    assertContains(response, "Crew: Test Lehto / Test Werner")
+    assertContains(response, "Crew: Test Kristensen")
+
+
+def test_entry_revert_to_a_crew_with_a_deleted_driver_explains_and_changes_nothing(
+    editor_client,
+):
+    gone, kept = make_driver("Gone"), make_driver("Kept")
+    entry = make_entry(a_race(), drivers=[gone], reason="first")
+    before = first_record(entry)
+    entry.reason = "second"
+    entry.save()
+    set_crew(entry, [kept])
+    gone.delete()
+
+    response = revert(editor_client, entry, before)
+
+    assertContains(response, "its driver was deleted")
+    entry.refresh_from_db()
+    assert entry.reason == "second"
+    assert crew_of(entry.pk) == ["Kept"]
+
+
+def test_entry_revert_to_a_number_taken_since_is_refused_by_the_form(editor_client):
+    race = a_race()
+    entry = make_entry(race, car_number="20", slug="twenty", position=1)
+    before = first_record(entry)
+    entry.car_number = "21"
+    entry.save()
+    make_entry(race, car_number="20", slug="new-twenty", position=2)
+
+    url = revert_url(entry, before)
+    response = editor_client.post(url, admin_form_data(editor_client.get(url)))
+
+    assertContains(response, "Another car in this race has this number.")
+    entry.refresh_from_db()
+    assert entry.car_number == "21"
+
+
+def test_revert_of_an_entry_whose_race_was_deleted_says_restore_the_race(
+    editor_client,
+):
+    race = a_race()
+    entry = make_entry(race)
+    record = first_record(entry)
+    delete_race(Race.objects.get(pk=race.pk))
+    url = revert_url(Entry(pk=record.id), record)
+
+    response = editor_client.post(url, {"race": race.pk}, follow=True)
+
+    assertContains(response, "Restore the race first")
+    assert not Entry.objects.filter(pk=record.id).exists()
+
+
+def test_restore_of_a_race_whose_points_scale_was_deleted_explains(editor_client):
+    season = make_season(1991)
+    scale = make_points_scale(season=season)
+    race = a_race(season=season, points_scale=scale)
+    make_entry(race)
+    delete_race(Race.objects.get(pk=race.pk))
+    scale.delete()
+    record = Race.history.filter(id=race.pk, history_type="-").get()
+
+    response = editor_client.post(restore_url(record), follow=True)
+
+    assertContains(response, "its points scale was deleted")
+    assert not Race.objects.filter(pk=race.pk).exists()
+    assert not Entry.objects.filter(race_id=race.pk).exists()
