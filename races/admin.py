@@ -5,7 +5,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.widgets import AutocompleteSelectMultiple
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -55,6 +55,7 @@ class HistoryAdmin(SimpleHistoryAdmin):
 
     change_list_template = "admin/races/change_list_with_deleted.html"
     object_history_list_template = "admin/races/object_history_list.html"
+    object_history_form_template = "admin/races/object_history_form.html"
 
     def get_urls(self):
         opts = self.model._meta
@@ -121,15 +122,17 @@ class HistoryAdmin(SimpleHistoryAdmin):
             )
         return redirect(self.admin_url("changelist"))
 
-    def admin_url(self, name, *args):
+    def admin_url(self, name):
         opts = self.model._meta
-        return reverse(f"admin:{opts.app_label}_{opts.model_name}_{name}", args=args)
+        return reverse(f"admin:{opts.app_label}_{opts.model_name}_{name}")
 
     def message_conflict(self, request, conflict):
         """Say what stands in the way, with a link to restore it if it can be."""
         message = conflict.message
         blocking = conflict.restore_first
-        if isinstance(self.admin_site._registry.get(blocking), HistoryAdmin):
+        if self.admin_site.is_registered(blocking) and isinstance(
+            self.admin_site.get_model_admin(blocking), HistoryAdmin
+        ):
             opts = blocking._meta
             message = format_html(
                 '{} <a href="{}">Restore the {} first</a>, then try again.',
@@ -161,25 +164,32 @@ class HistoryAdmin(SimpleHistoryAdmin):
         )
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
-        if request.method != "POST":
-            return super().history_form_view(
-                request, object_id, version_id, extra_context
-            )
         record = get_object_or_404(
             self.model.history, id=unquote(object_id), history_id=version_id
         )
+        if request.method != "POST":
+            parts = history.parts_summary(record)
+            extra_context = {**(extra_context or {}), "parts": parts}
+            return super().history_form_view(
+                request, object_id, version_id, extra_context
+            )
         if self.revert_disabled(request, record.instance):
             raise PermissionDenied
         try:
             history.check_references(record.instance, history.REVERT_PROBLEM)
             with transaction.atomic():
+                # Tells save_model that this save is a revert, and to which version.
                 request.reverting_to = record
                 return super().history_form_view(
                     request, object_id, version_id, extra_context
                 )
         except history.Conflict as conflict:
             self.message_conflict(request, conflict)
-            return redirect(request.path)
+        except IntegrityError as error:
+            problem = history.REVERT_PROBLEM
+            conflict = history.Conflict.refused(record.instance, problem, error)
+            self.message_conflict(request, conflict)
+        return redirect(request.path)
 
     def save_model(self, request, obj, form, change):
         record = getattr(request, "reverting_to", None)

@@ -117,6 +117,11 @@ class Conflict(Exception):
         # The model of a deleted row to restore first, when that is the way out.
         self.restore_first = restore_first
 
+    @classmethod
+    def refused(cls, obj, problem: str, error: IntegrityError):
+        """A rule of the database that the checks before writing missed."""
+        return cls(f"{label(obj)} {problem}: the database refused it ({error}).")
+
 
 def label(obj) -> str:
     """How to name a row, even one whose race or season has been deleted."""
@@ -415,10 +420,7 @@ def restore(record):
         with transaction.atomic():
             return _restore(record)
     except IntegrityError as error:
-        raise Conflict(
-            f"{label(record.instance)} {RESTORE_PROBLEM}: the database refused it "
-            f"({error})."
-        ) from error
+        raise Conflict.refused(record.instance, RESTORE_PROBLEM, error) from error
 
 
 def _restore(record):

@@ -343,3 +343,9 @@ def test_restore_of_a_race_whose_points_scale_was_deleted_explains(editor_client
     assertContains(response, "its points scale was deleted")
     assert not Race.objects.filter(pk=race.pk).exists()
     assert not Entry.objects.filter(race_id=race.pk).exists()
+
+
+def test_revert_form_says_what_comes_back_with_the_entry(editor_client):
+    entry = make_entry(a_race(), drivers=[make_driver("Lehto")])
+    response = editor_client.get(revert_url(entry, first_record(entry)))
+    assertContains(response, "with what it held then: Crew: Test Lehto")
