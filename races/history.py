@@ -16,11 +16,13 @@ To keep the history of a new model (e.g. the points rules):
 1. add `history = HistoricalRecords()` to the model;
 2. register its admin as a subclass of `races.admin.HistoryAdmin`;
 3. add the model to HISTORY_MODELS below;
-4. run `manage.py makemigrations races`.
+4. if reverting one of its rows should bring back rows that belong to it,
+   add a function to PART_REVERTERS and their models to REVERTED_WITH;
+5. run `manage.py makemigrations races`.
 
 Its historical model is left out of fixtures/ by races.fixtures, and the
 Editors group needs no extra permission: history is shown to whoever may
-view the model and reverted by whoever may change it.
+view the model and reverted by whoever may change it and its parts.
 
 Reverting is whole: a version of a season, race or entry stands for the row
 and its parts (a season's points scales and which scale each race used, a

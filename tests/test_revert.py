@@ -349,3 +349,19 @@ def test_revert_form_says_what_comes_back_with_the_entry(editor_client):
     entry = make_entry(a_race(), drivers=[make_driver("Lehto")])
     response = editor_client.get(revert_url(entry, first_record(entry)))
     assertContains(response, "with what it held then: Crew: Test Lehto")
+
+
+def test_restore_refused_by_the_database_is_a_message(editor_client, monkeypatch):
+    # As if the checks before writing missed a rule: the database's refusal
+    # still reaches the editor as a message, with nothing written.
+    monkeypatch.setattr("races.history._check_unique", lambda obj, problem: None)
+    race = a_race()
+    entry_pk = make_entry(race, car_number="20", position=1).pk
+    delete_entry(Entry.objects.get(pk=entry_pk))
+    make_entry(race, car_number="20", slug="twenty", position=2)
+    record = Entry.history.filter(id=entry_pk, history_type="-").get()
+
+    response = editor_client.post(restore_url(record), follow=True)
+
+    assertContains(response, "the database refused it")
+    assert not Entry.objects.filter(pk=entry_pk).exists()
