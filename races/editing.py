@@ -11,12 +11,14 @@ and each change since the form was opened is named, read from the row's
 history. The re-shown form carries the new version, so saving it again works.
 """
 
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django import forms
 from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
 from django.db import transaction
 from django.http import QueryDict
+from django.utils.text import capfirst
 
 from .models import Crew, Driver, Entry
 
@@ -53,8 +55,80 @@ def crew_display(driver_ids: list) -> str:
     return shown(" / ".join(str(drivers[pk]) for pk in driver_ids if pk in drivers))
 
 
+@dataclass
+class Change:
+    """A value that changed since a form was opened."""
+
+    name: str  # the form field that shows it
+    label: str
+    then: object
+    now: object
+    then_shown: str
+    now_shown: str
+
+    @property
+    def line(self) -> str:
+        opened = f"you opened it with {self.then_shown}"
+        return f"{self.label} is now {self.now_shown}; {opened}"
+
+
+def changes_since(opened_record, current, names) -> list[Change]:
+    """How `current` differs from its history record `opened_record`, in the
+    fields `names` and, for a car, in its crew."""
+    opened = opened_record.instance
+    changes = []
+    for name in names:
+        try:
+            field = current._meta.get_field(name)
+        except FieldDoesNotExist:
+            continue
+        then, now = field.value_from_object(opened), field.value_from_object(current)
+        if field.concrete and then != now:
+            changes.append(
+                Change(
+                    name,
+                    capfirst(field.verbose_name),
+                    then,
+                    now,
+                    field_display(opened, field),
+                    field_display(current, field),
+                )
+            )
+    if isinstance(current, Entry):
+        then, now = crew_before_next_save(opened_record), crew_ids(current.crew.all())
+        if then is not None and then != now:
+            changes.append(
+                Change(
+                    "crew_drivers",
+                    "Drivers",
+                    then,
+                    now,
+                    crew_display(then),
+                    crew_display(now),
+                )
+            )
+    return changes
+
+
+def crew_before_next_save(entry_record) -> list | None:
+    """The car's crew as it was at `entry_record`.
+
+    An edit saves the car before its crew, so this is the crew just before
+    the car's next save.
+    """
+    next_record = entry_record.next_record
+    if next_record is None:
+        return None
+    before = next_record.history_date - timedelta(microseconds=1)
+    return crew_ids(Crew.history.as_of(before).filter(entry_id=entry_record.id))
+
+
 class VersionCheckedForm(forms.ModelForm):
-    """A model form refused when its row was saved by someone else meanwhile."""
+    """A model form refused when its row was saved by someone else meanwhile.
+
+    For models with a history (races.history.HISTORY_MODELS), which tells
+    what changed.
+    """
 
     # Not named after the model field: a form cannot carry a non-editable field.
     opened_version = forms.IntegerField(
@@ -87,25 +161,30 @@ class VersionCheckedForm(forms.ModelForm):
     def check_not_stale(self, opened: int | None):
         rows = type(self.instance)._base_manager.filter(pk=self.instance.pk)
         if transaction.get_connection().in_atomic_block:
-            rows = rows.select_for_update()  # held until this save commits
+            # Held until this save commits; no_key lets rows that refer to
+            # this one (a race's cars) be saved meanwhile.
+            rows = rows.select_for_update(no_key=True)
         current = rows.first()
         if current is None or current.edit_version == opened:
             return
         history = current.history.order_by("history_id")
-        opened_record = history.filter(edit_version=opened).last()
-        later = history.filter(edit_version__gt=opened or 0)
         self.stale_editors = {
-            str(record.history_user) for record in later if record.history_user
+            str(record.history_user)
+            for record in history.filter(edit_version__gt=opened or 0)
+            if record.history_user
         }
         data = self.data.copy()
         data[self.add_prefix("opened_version")] = str(current.edit_version)
-        if opened_record is None:
-            self.stale_changes = ["it changed in ways its history does not show"]
+        opened_record = history.filter(edit_version=opened).last()
+        if opened is None:
+            self.stale_changes = ["the form did not say when it was opened"]
+        elif opened_record is None:
+            self.stale_changes = ["its history does not say what changed"]
         else:
-            next_record = later.first()
-            self.stale_changes = self.take_changes(
-                data, opened_record.instance, current, next_record
-            )
+            changes = changes_since(opened_record, current, self.fields)
+            self.stale_changes = [
+                self.take_change(data, change) for change in changes
+            ] or ["no field of this form changed"]
         self.data = data
         self.add_error(
             None,
@@ -114,57 +193,15 @@ class VersionCheckedForm(forms.ModelForm):
             ),
         )
 
-    def take_changes(self, data, opened, current, next_record) -> list[str]:
-        """Describe what changed since `opened`, and show it in the fields the
-        editor left alone."""
-        lines = []
-        for name in self.fields:
-            try:
-                field = current._meta.get_field(name)
-            except FieldDoesNotExist:
-                continue
-            if not field.concrete or name == "edit_version":
-                continue
-            then = field.value_from_object(opened)
-            now = field.value_from_object(current)
-            if then != now:
-                lines.append(
-                    self.change_line(
-                        data,
-                        name,
-                        then,
-                        now,
-                        field_display(current, field),
-                        field_display(opened, field),
-                    )
-                )
-        if isinstance(current, Entry) and next_record is not None:
-            before = next_record.history_date - timedelta(microseconds=1)
-            then = crew_ids(Crew.history.as_of(before).filter(entry_id=current.pk))
-            now = crew_ids(current.crew.all())
-            if then != now:
-                lines.append(
-                    self.change_line(
-                        data,
-                        "crew_drivers",
-                        then,
-                        now,
-                        crew_display(now),
-                        crew_display(then),
-                    )
-                )
-        return lines or ["no field of this form changed"]
-
-    def change_line(self, data, name, then, now, now_shown, then_shown) -> str:
-        label = self[name].label if name in self.fields else name.replace("_", " ")
-        line = f"{label} is now {now_shown}; you opened it with {then_shown}"
-        if name not in self.fields:
-            return line
-        bound = self[name]
-        if bound.field.has_changed(then, bound.data):
-            return f"{line}. You changed it too: your value is kept in the form"
-        set_data(data, bound, now)
-        return line
+    def take_change(self, data, change: Change) -> str:
+        """Show the change in its field unless the editor typed over it."""
+        if change.name not in self.fields:
+            return change.line
+        bound = self[change.name]
+        if bound.field.has_changed(change.then, bound.data):
+            return f"{change.line}. You changed it too: your value is kept in the form"
+        set_data(data, bound, change.now)
+        return change.line
 
 
 def set_data(data, bound, value):

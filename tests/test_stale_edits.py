@@ -300,3 +300,55 @@ def test_refused_form_names_its_changes_beside_the_fields_too(maria, james, race
         "Official name is now “Grand Prix of Testing”; you opened it with "
         "“Test Grand Prix”."
     ]
+
+
+def test_refused_form_shows_new_dates_and_durations_it_can_save_again(
+    maria, james, race
+):
+    marias_form, james_form = open_form(maria, race), open_form(james, race)
+    marias_form["held_on"] = "1999-07-04"
+    marias_form["duration"] = "02:45:00"
+    maria.post(change_url(race), marias_form)
+    james_form["short_name"] = "Testing"
+    shown_again = admin_form_data(james.post(change_url(race), james_form))
+
+    assert james.post(change_url(race), shown_again).status_code == 302
+
+    race.refresh_from_db()
+    assert (str(race.held_on), str(race.duration), race.short_name) == (
+        "1999-07-04",
+        "2:45:00",
+        "Testing",
+    )
+
+
+def revert_url(record):
+    return reverse(
+        "admin:races_race_simple_history", args=[record.id, record.history_id]
+    )
+
+
+def test_revert_from_history_saves_over_later_edits(maria, race):
+    first = race.history.earliest()
+    race.name = "Renamed"
+    race.save()
+
+    revert_form = admin_form_data(maria.get(revert_url(first)))
+    assert maria.post(revert_url(first), revert_form).status_code == 302
+
+    race.refresh_from_db()
+    assert race.name == "Test Grand Prix"
+
+
+def test_revert_form_opened_before_another_save_is_refused(maria, james, race):
+    first = race.history.earliest()
+    revert_form = admin_form_data(maria.get(revert_url(first)))
+    james_form = open_form(james, race)
+    james_form["short_name"] = "Testing"
+    james.post(change_url(race), james_form)
+
+    response = maria.post(revert_url(first), revert_form)
+
+    assertContains(response, "Short name is now “Testing”")
+    race.refresh_from_db()
+    assert race.short_name == "Testing"
