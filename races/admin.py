@@ -9,11 +9,12 @@ from django.db import IntegrityError, transaction
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import history
 from .classification import CarResult, classification_problems
+from .editing import VersionCheckedForm, stale_message_lines
 from .importing import ClassificationImport, RowError, read_table, set_crew
 from .models import (
     CarClass,
@@ -226,6 +227,35 @@ class HistoryAdmin(SimpleHistoryAdmin):
         return f"{verb} {history.label(obj)}"
 
 
+class VersionCheckedAdmin(admin.ModelAdmin):
+    """A change form refused, with what changed, when its row (or a row of
+    its inlines) was saved by someone else since it was opened."""
+
+    form = VersionCheckedForm
+
+    def render_change_form(self, request, context, *args, **kwargs):
+        inline_forms = [
+            form
+            for inline in context.get("inline_admin_formsets", [])
+            for form in inline.formset.forms
+        ]
+        lines, editors = stale_message_lines(context["adminform"].form, inline_forms)
+        if lines:
+            by = f" by {', '.join(sorted(editors))}" if editors else ""
+            self.message_user(
+                request,
+                format_html(
+                    "Not saved: this was changed{} after you opened it. What you "
+                    "typed is still in the form below; fields you left alone now "
+                    "show the new values. Check them, then save again.<ul>{}</ul>",
+                    by,
+                    format_html_join("", "<li>{}.</li>", ((line,) for line in lines)),
+                ),
+                messages.ERROR,
+            )
+        return super().render_change_form(request, context, *args, **kwargs)
+
+
 class LabelledInlineFormSet(forms.BaseInlineFormSet):
     """Give every input of a tabular inline its own accessible name.
 
@@ -246,14 +276,15 @@ class LabelledInlineFormSet(forms.BaseInlineFormSet):
 
 class PointsScaleInline(admin.TabularInline):
     model = PointsScale
+    form = VersionCheckedForm
     formset = LabelledInlineFormSet
     extra = 0
-    fields = ["name", "slug", "points"]
+    fields = ["name", "slug", "points", "opened_version"]
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(Season)
-class SeasonAdmin(HistoryAdmin):
+class SeasonAdmin(VersionCheckedAdmin, HistoryAdmin):
     list_display = [
         "year",
         "series_name",
@@ -262,7 +293,7 @@ class SeasonAdmin(HistoryAdmin):
     ]
     search_fields = ["year", "series_name"]
     fieldsets = [
-        (None, {"fields": ["year", "series_name", "source_note"]}),
+        (None, {"fields": ["year", "series_name", "source_note", "opened_version"]}),
         (
             "Points rules",
             {
@@ -275,9 +306,13 @@ class SeasonAdmin(HistoryAdmin):
     ]
     inlines = [PointsScaleInline]
 
+    def has_delete_permission(self, request, obj=None):
+        # Reserved to administrators: see races.permissions.ADMINISTRATOR_ONLY.
+        return request.user.is_superuser and super().has_delete_permission(request, obj)
+
 
 @admin.register(PointsScale)
-class PointsScaleAdmin(HistoryAdmin):
+class PointsScaleAdmin(VersionCheckedAdmin, HistoryAdmin):
     list_display = ["name", "season", "points"]
     list_filter = ["season"]
     list_select_related = ["season"]
@@ -408,7 +443,7 @@ class CrewField(forms.ModelMultipleChoiceField):
 CROSS_CAR_FIELDS = {"slug", "car_number", "position", "grid"}
 
 
-class EntryInlineForm(forms.ModelForm):
+class EntryInlineForm(VersionCheckedForm):
     crew_drivers = CrewField(
         queryset=Driver.objects.all(),
         label="Drivers",
@@ -467,6 +502,21 @@ class EntryInlineForm(forms.ModelForm):
         return entry
 
 
+def car_result(entry: Entry, **values) -> CarResult:
+    """An entry as the checks across a race's cars see it, with `values`
+    standing in for its own."""
+    values = {
+        "car_number": entry.car_number,
+        "slug": entry.slug,
+        "position": entry.position,
+        "grid": entry.grid,
+        "laps": entry.laps,
+        **values,
+    }
+    crew = " / ".join(driver.last_name for driver in entry.crew_drivers)
+    return CarResult(key=entry, crew=crew, **values)
+
+
 class EntryInlineFormSet(LabelledInlineFormSet):
     """A race's classification, checked as a whole before anything is saved."""
 
@@ -488,9 +538,20 @@ class EntryInlineFormSet(LabelledInlineFormSet):
                     laps=data.get("laps"),
                 )
             )
+        cars += [car_result(entry) for entry in self.cars_added_since_opened()]
         problems = classification_problems(cars, is_complete=self.instance.is_complete)
         if problems:
             raise ValidationError([problem.message for problem in problems])
+
+    def cars_added_since_opened(self):
+        """The race's cars that this form does not show: added by someone else
+        after it was opened. They keep their number, place and grid slot."""
+        if self.instance.pk is None:
+            return Entry.objects.none()
+        shown = [form.instance.pk for form in self.initial_forms]
+        return self.instance.entries.exclude(pk__in=shown).prefetch_related(
+            "crew__driver"
+        )
 
     def save_existing_objects(self, commit=True):
         if not commit:
@@ -533,6 +594,7 @@ class EntryInline(admin.TabularInline):
         "status",
         "reason",
         "grid",
+        "opened_version",
     ]
     autocomplete_fields = ["team", "car_model"]
     show_change_link = True
@@ -550,7 +612,7 @@ class ImportResultsForm(forms.Form):
 
 
 @admin.register(Race)
-class RaceAdmin(HistoryAdmin):
+class RaceAdmin(VersionCheckedAdmin, HistoryAdmin):
     list_display = [
         "round_number",
         "name",
@@ -661,8 +723,34 @@ class RaceAdmin(HistoryAdmin):
         )
 
 
+class EntryAdminForm(VersionCheckedForm):
+    """One car, checked together with the other cars of its race, as the
+    race's own page checks them."""
+
+    def clean(self):
+        cleaned_data = super().clean()
+        race = cleaned_data.get("race")
+        if race is None:
+            return cleaned_data
+        others = race.entries.exclude(pk=self.instance.pk).prefetch_related(
+            "crew__driver"
+        )
+        edited = car_result(
+            self.instance,
+            **{
+                name: cleaned_data.get(name)
+                for name in ("car_number", "slug", "position", "grid", "laps")
+            },
+        )
+        cars = [car_result(entry) for entry in others] + [edited]
+        problems = classification_problems(cars, is_complete=race.is_complete)
+        if problems:
+            raise ValidationError([problem.message for problem in problems])
+        return cleaned_data
+
+
 @admin.register(Entry)
-class EntryAdmin(HistoryAdmin):
+class EntryAdmin(VersionCheckedAdmin, HistoryAdmin):
     list_display = [
         "__str__",
         "position",
@@ -682,6 +770,7 @@ class EntryAdmin(HistoryAdmin):
         "race__name",
     ]
     autocomplete_fields = ["race", "team", "car_model"]
+    form = EntryAdminForm
     inlines = [CrewInline]
 
     def get_queryset(self, request):
@@ -696,7 +785,7 @@ class EntryAdmin(HistoryAdmin):
 
 
 @admin.register(Story)
-class StoryAdmin(HistoryAdmin):
+class StoryAdmin(VersionCheckedAdmin, HistoryAdmin):
     list_display = ["headline", "race", "entry"]
     list_filter = ["race"]
     list_select_related = ["race__season", "entry__race__season"]

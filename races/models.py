@@ -22,12 +22,48 @@ KM_PER_MILE = Decimal("1.609344")
 LB_PER_KG = Decimal("2.20462")
 
 
+class EditVersioned(models.Model):
+    """A row that counts its saves.
+
+    An edit form carries the version it was opened at, and a save from a
+    form opened before someone else's save is refused (races/editing.py).
+    """
+
+    edit_version = models.PositiveIntegerField(
+        default=0,
+        editable=False,
+        serialize=False,  # bookkeeping, not season data: fixtures leave it out
+        help_text="Goes up by one at every save.",
+    )
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        self.edit_version = self.stored_edit_version() + 1
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "edit_version"}
+        super().save(*args, **kwargs)
+
+    def stored_edit_version(self) -> int:
+        # A row put back from its history carries the version it had then.
+        if self.pk is None:
+            return self.edit_version
+        stored = (
+            type(self)
+            ._base_manager.filter(pk=self.pk)
+            .values_list("edit_version", flat=True)
+            .first()
+        )
+        return max(self.edit_version, stored or 0)
+
+
 class SeasonQuerySet(models.QuerySet):
     def get_by_natural_key(self, year):
         return self.get(year=year)
 
 
-class Season(models.Model):
+class Season(EditVersioned):
     year = models.PositiveSmallIntegerField(unique=True)
     series_name = models.CharField(max_length=100, default="American Le Mans Series")
     source_note = models.TextField(
@@ -81,7 +117,7 @@ class PointsScaleQuerySet(models.QuerySet):
         return self.get(season__year=year, slug=slug)
 
 
-class PointsScale(models.Model):
+class PointsScale(EditVersioned):
     """The points for each class position in the races that use this scale."""
 
     season = models.ForeignKey(
@@ -494,7 +530,7 @@ class RaceQuerySet(models.QuerySet):
         )
 
 
-class Race(models.Model):
+class Race(EditVersioned):
     class Status(models.TextChoices):
         SCHEDULED = "scheduled", "Scheduled"
         PROVISIONAL = "provisional", "Provisional"
@@ -630,7 +666,7 @@ class EntryQuerySet(models.QuerySet):
         )
 
 
-class Entry(models.Model):
+class Entry(EditVersioned):
     """One car in one race, with its result."""
 
     class Status(models.TextChoices):
@@ -879,7 +915,7 @@ class StoryQuerySet(models.QuerySet):
         )
 
 
-class Story(models.Model):
+class Story(EditVersioned):
     """What happened to one car in one race, in our own words."""
 
     race = models.ForeignKey(Race, on_delete=models.CASCADE, related_name="stories")
