@@ -13,6 +13,7 @@ from .classification import CarResult, classification_problems
 from .importing import (
     IMPORT_MAX_BYTES,
     IMPORT_MAX_ROWS,
+    PENDING_IMPORT_SECONDS,
     ClassificationImport,
     PendingImport,
     RowError,
@@ -562,6 +563,7 @@ class RaceAdmin(HistoryAdmin):
             "error": error,
             "token": token,
             "filename": filename,
+            "pending_minutes": PENDING_IMPORT_SECONDS // 60,
         }
         return TemplateResponse(
             request, "admin/races/race/import_results.html", context

@@ -107,6 +107,9 @@ def repair_slugs(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
+    # PostgreSQL refuses to alter a table in the transaction that updated its
+    # rows ("pending trigger events"): the repair commits first.
+    atomic = False
 
     dependencies = [
         ('races', '0009_story_entry_in_same_race'),
