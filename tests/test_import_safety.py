@@ -188,6 +188,20 @@ def test_import_refuses_a_name_longer_than_its_field_without_writing():
     assert name_counts() == before
 
 
+def test_import_refuses_a_control_character_naming_the_column():
+    race = make_race()
+    report = ClassificationImport(
+        race, rows(race, WINNER.replace(",Team,", ",Te\x00am,"))
+    ).run()
+    assert report.messages == ["line 2: team holds a control character"]
+    assert not race.entries.exists()
+
+
+def test_team_saved_without_a_slug_gets_one_from_its_name():
+    assert Team.objects.create(name="Lola Racing").slug == "lola-racing"
+    assert Team.objects.create(name="***").slug == "team"
+
+
 def test_driver_without_ascii_letters_gets_a_readable_unique_slug():
     first = Driver.objects.create(last_name="李")
     second = Driver.objects.create(last_name="王")
