@@ -1,5 +1,3 @@
-import base64
-
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
@@ -15,7 +13,22 @@ from simple_history.admin import SimpleHistoryAdmin
 from . import history
 from .classification import CarResult, classification_problems
 from .editing import VersionCheckedForm, stale_message_lines
-from .importing import ClassificationImport, RowError, read_table, set_crew
+from .importing import (
+    IMPORT_MAX_BYTES,
+    IMPORT_MAX_ROWS,
+    PENDING_IMPORT_SECONDS,
+    ClassificationImport,
+    PendingImport,
+    RowError,
+    classification_fingerprint,
+    forget_pending_import,
+    keep_pending_import,
+    megabytes,
+    pending_import,
+    read_table,
+    set_crew,
+    size_problem,
+)
 from .models import (
     CarClass,
     CarModel,
@@ -607,8 +620,23 @@ class ImportResultsForm(forms.Form):
     file = forms.FileField(
         help_text="CSV or Excel (.xlsx) with the columns of the season's "
         "results files: round, pos, class, class_pos, car_no, team, drivers, "
-        "chassis, engine, tyre, laps, gap, status, grid, fastest_lap, src, xref."
+        "chassis, engine, tyre, laps, gap, status, grid, fastest_lap, src, xref. "
+        f"At most {megabytes(IMPORT_MAX_BYTES)} and {IMPORT_MAX_ROWS} rows."
     )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        # Checked before the file is read.
+        if problem := size_problem(upload.name, upload.size):
+            raise ValidationError(problem)
+        return upload
+
+
+EXPIRED_PREVIEW = "This preview has expired or was changed; upload the file again."
+STALE_PREVIEW = (
+    "Another editor changed this race's classification after your preview, "
+    "so nothing was imported. Check the new preview below and confirm again."
+)
 
 
 @admin.register(Race)
@@ -669,7 +697,12 @@ class RaceAdmin(VersionCheckedAdmin, HistoryAdmin):
         )
 
     def import_view(self, request, object_id):
-        """Upload a results file, preview every row's errors, then import."""
+        """Upload a results file, preview every row's errors, then import.
+
+        The preview writes nothing. The file waits on the server for the
+        confirm, under a token bound to the editor and the race; the confirm
+        imports it only if the race's classification is still as previewed.
+        """
         race = self.get_object(request, object_id)
         if race is None:
             return self._get_obj_does_not_exist_redirect(
@@ -679,34 +712,37 @@ class RaceAdmin(VersionCheckedAdmin, HistoryAdmin):
             raise PermissionDenied
         form = ImportResultsForm()
         report = error = None
-        content = filename = ""
-        if request.method == "POST":
-            form = ImportResultsForm(request.POST, request.FILES)
-            if "_confirm" in request.POST:
-                filename = request.POST.get("filename", "")
-                content = request.POST.get("content", "")
-                data = base64.b64decode(content.encode())
-            elif form.is_valid():
-                upload = form.cleaned_data["file"]
-                filename, data = upload.name, upload.read()
-                content = base64.b64encode(data).decode()
+        token = filename = ""
+        if request.method == "POST" and "_confirm" in request.POST:
+            token = request.POST.get("token", "")
+            pending = pending_import(token, user_id=request.user.pk, race_id=race.pk)
+            if pending is None:
+                error, token = EXPIRED_PREVIEW, ""
             else:
-                data = None
-            if data is not None:
-                try:
-                    rows = read_table(filename, data)
-                except RowError as problem:
-                    error = str(problem)
-                else:
-                    importer = ClassificationImport(race, rows, source=filename)
-                    report = importer.run(dry_run="_confirm" not in request.POST)
-                    if report.is_written:
-                        self.message_user(
-                            request,
-                            f"Imported {filename}: {report.summary}.",
-                            messages.SUCCESS,
-                        )
-                        return redirect("admin:races_race_change", race.pk)
+                filename = pending.filename
+                report, error = self.confirm_import(race, pending)
+                forget_pending_import(token)
+                token = ""
+                if report is not None and report.is_written:
+                    self.message_user(
+                        request,
+                        f"Imported {pending.filename}: {report.summary}.",
+                        messages.SUCCESS,
+                    )
+                    return redirect("admin:races_race_change", race.pk)
+                if report is not None and report.is_stale:
+                    error = STALE_PREVIEW
+                    report, _, token = self.preview_import(
+                        request, race, pending.filename, pending.content
+                    )
+        elif request.method == "POST":
+            form = ImportResultsForm(request.POST, request.FILES)
+            if form.is_valid():
+                upload = form.cleaned_data["file"]
+                filename = upload.name
+                report, error, token = self.preview_import(
+                    request, race, filename, upload.read()
+                )
         context = {
             **self.admin_site.each_context(request),
             "title": f"Import results: {race}",
@@ -715,12 +751,45 @@ class RaceAdmin(VersionCheckedAdmin, HistoryAdmin):
             "form": form,
             "report": report,
             "error": error,
-            "content": content,
+            "token": token,
             "filename": filename,
+            "pending_minutes": PENDING_IMPORT_SECONDS // 60,
         }
         return TemplateResponse(
             request, "admin/races/race/import_results.html", context
         )
+
+    def preview_import(self, request, race, filename: str, content: bytes):
+        """(report, error, token) of a dry run; the token names the kept file."""
+        try:
+            rows = read_table(filename, content)
+        except RowError as problem:
+            return None, str(problem), ""
+        fingerprint = classification_fingerprint(race)
+        report = ClassificationImport(race, rows, source=filename).run(dry_run=True)
+        if not report.is_valid:
+            return report, None, ""
+        token = keep_pending_import(
+            PendingImport(
+                user_id=request.user.pk,
+                race_id=race.pk,
+                filename=filename,
+                content=content,
+                fingerprint=fingerprint,
+            )
+        )
+        return report, None, token
+
+    def confirm_import(self, race, pending: PendingImport):
+        """(report, error) of importing a previewed file."""
+        try:
+            rows = read_table(pending.filename, pending.content)
+        except RowError as problem:
+            return None, str(problem)
+        importer = ClassificationImport(
+            race, rows, source=pending.filename, fingerprint=pending.fingerprint
+        )
+        return importer.run(), None
 
 
 class EntryAdminForm(VersionCheckedForm):

@@ -15,8 +15,9 @@ from django.db import models
 from django.db.models import Prefetch, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
-from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
+
+from .slugs import unique_slug
 
 KM_PER_MILE = Decimal("1.609344")
 LB_PER_KG = Decimal("2.20462")
@@ -56,6 +57,27 @@ class EditVersioned(models.Model):
             .first()
         )
         return max(self.edit_version, stored or 0)
+
+
+def slug_not_empty(model_name: str) -> models.CheckConstraint:
+    """An empty slug would break every link to the row (NoReverseMatch)."""
+    return models.CheckConstraint(
+        condition=~Q(slug=""),
+        name=f"{model_name}_slug_not_empty",
+        violation_error_message="The slug cannot be empty.",
+    )
+
+
+def fill_slug(obj: models.Model, name: str, *, fallback: str) -> None:
+    """Give a row without a slug one made from its name, unique in its table."""
+    if obj.slug:
+        return
+    others = type(obj)._default_manager.exclude(pk=obj.pk)
+    obj.slug = unique_slug(
+        name,
+        fallback=fallback,
+        is_taken=lambda slug: others.filter(slug=slug).exists(),
+    )
 
 
 class SeasonQuerySet(models.QuerySet):
@@ -150,6 +172,7 @@ class PointsScale(EditVersioned):
             models.UniqueConstraint(
                 fields=["season", "slug"], name="points_scale_slug_unique_in_season"
             ),
+            slug_not_empty("pointsscale"),
             models.CheckConstraint(
                 condition=Q(points__regex=POINTS_LIST_PATTERN),
                 name="points_scale_is_a_list_of_numbers",
@@ -231,6 +254,7 @@ class Circuit(models.Model):
                 condition=Q(length_mi__gt=0) | Q(length_mi__isnull=True),
                 name="circuit_length_positive",
             ),
+            slug_not_empty("circuit"),
         ]
 
     def __str__(self):
@@ -305,9 +329,14 @@ class Manufacturer(models.Model):
 
     class Meta:
         ordering = ["name"]
+        constraints = [slug_not_empty("manufacturer")]
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        fill_slug(self, self.name, fallback="make")
+        super().save(*args, **kwargs)
 
     def natural_key(self):
         return (self.slug,)
@@ -347,9 +376,14 @@ class CarModel(models.Model):
     class Meta:
         ordering = ["manufacturer__name", "name"]
         verbose_name = "car model"
+        constraints = [slug_not_empty("carmodel")]
 
     def __str__(self):
         return f"{self.manufacturer.name} {self.name}".strip()
+
+    def save(self, *args, **kwargs):
+        fill_slug(self, str(self), fallback="car")
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("races:car-detail", kwargs={"slug": self.slug})
@@ -456,9 +490,14 @@ class Team(models.Model):
 
     class Meta:
         ordering = ["name"]
+        constraints = [slug_not_empty("team")]
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        fill_slug(self, self.name, fallback="team")
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("races:team-detail", kwargs={"slug": self.slug})
@@ -492,13 +531,13 @@ class Driver(models.Model):
 
     class Meta:
         ordering = ["last_name", "first_name", "slug"]
+        constraints = [slug_not_empty("driver")]
 
     def __str__(self):
         return self.full_name
 
     def save(self, *args, **kwargs):
-        if not self.slug:
-            self.slug = slugify(self.full_name)
+        fill_slug(self, self.full_name, fallback="driver")
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -614,6 +653,7 @@ class Race(EditVersioned):
             models.UniqueConstraint(
                 fields=["season", "slug"], name="race_slug_unique_in_season"
             ),
+            slug_not_empty("race"),
         ]
 
     def __str__(self):
@@ -761,6 +801,7 @@ class Entry(EditVersioned):
             models.UniqueConstraint(
                 fields=["race", "slug"], name="entry_slug_unique_in_race"
             ),
+            slug_not_empty("entry"),
             models.UniqueConstraint(
                 fields=["race", "car_number"],
                 condition=~Q(car_number=""),
