@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 import schemathesis
 from django.conf import settings as django_settings
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from openapi_schema_validator import OAS31Validator, validate
@@ -176,11 +178,28 @@ SCHEMATHESIS_RUNS = [
 ]
 
 
-@pytest.mark.parametrize(("path", "mode"), SCHEMATHESIS_RUNS)
-def test_schemathesis_finds_no_undeclared_answer(settings, path, mode):
-    # schemathesis calls the app in this process, inside the test's transaction.
+@pytest.fixture
+def wsgi_app_in_this_transaction(settings):
+    """The WSGI app, called in this process inside the test's transaction.
+
+    As Django's test client does, keep the end of each request from closing
+    the database connection, which would end the transaction (PostgreSQL).
+    """
     settings.ALLOWED_HOSTS = ["localhost"]
-    schema = schemathesis.openapi.from_wsgi("/api/openapi.json", application)
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield application
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.mark.parametrize(("path", "mode"), SCHEMATHESIS_RUNS)
+def test_schemathesis_finds_no_undeclared_answer(
+    wsgi_app_in_this_transaction, path, mode
+):
+    schema = schemathesis.openapi.from_wsgi(
+        "/api/openapi.json", wsgi_app_in_this_transaction
+    )
     operation = schema[path]["GET"]
 
     @given(case=operation.as_strategy(generation_mode=mode))
