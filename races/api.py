@@ -88,7 +88,9 @@ ANSWERS_OF_EVERY_OPERATION = {
 }
 
 
-class ReadOnlyApi(NinjaAPI):
+class ApiDeclaringEveryAnswer(NinjaAPI):
+    """Lists ANSWERS_OF_EVERY_OPERATION under each operation of the document."""
+
     def get_openapi_schema(self, **kwargs):
         document = super().get_openapi_schema(**kwargs)
         for operations in document["paths"].values():
@@ -100,7 +102,7 @@ class ReadOnlyApi(NinjaAPI):
         return document
 
 
-api = ReadOnlyApi(
+api = ApiDeclaringEveryAnswer(
     title="ALMS 2004 API",
     version="1.0",
     description=(

@@ -89,6 +89,8 @@ def test_every_answer_of_every_operation_is_declared(client):
         for url in urls_of(template, operation):
             response = client.generic(method.upper(), url)
             assert_declared(document, operation, response, url)
+            unknown_host = client.get(url, headers={"host": "evil.example"})
+            assert_declared(document, operation, unknown_host, url)
             if response.status_code != 200:
                 continue
             again = client.get(url, headers={"if-none-match": response["ETag"]})
