@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Prefetch, Q
-from django.db.models.functions import Lower
+from django.db.models.functions import Lower, Now
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
@@ -990,3 +990,34 @@ class Story(EditVersioned):
                     "this race."
                 }
             )
+
+
+class DatabaseMarkerQuerySet(models.QuerySet):
+    def has_held_a_season(self) -> bool:
+        """Whether a season was ever stored in this database, even if deleted since."""
+        return self.filter(name=DatabaseMarker.Name.HELD_A_SEASON).exists()
+
+
+class DatabaseMarker(models.Model):
+    """A fact about this database's past that no count of its rows can tell.
+
+    `held-a-season` is written by a database trigger (migration 0010) when
+    the first season is stored, however it is stored: fixtures, an import,
+    the admin. Deleting season data leaves it in place, so `load_fixtures`
+    never loads fixtures/ over a database that editors have emptied. It is
+    not season data: fixtures/ leave it out.
+    """
+
+    class Name(models.TextChoices):
+        HELD_A_SEASON = "held-a-season", "This database has held a season"
+
+    name = models.CharField(max_length=50, choices=Name.choices, unique=True)
+    created_at = models.DateTimeField(db_default=Now())
+
+    objects = DatabaseMarkerQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self):
+        return f"{self.get_name_display()} (since {self.created_at:%Y-%m-%d})"
