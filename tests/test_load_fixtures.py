@@ -14,7 +14,7 @@ from .factories import make_driver, make_season
 
 pytestmark = pytest.mark.django_db
 
-marker_migration = importlib.import_module("races.migrations.0010_fixture_marker")
+marker_migration = importlib.import_module("races.migrations.0012_database_marker")
 
 
 def load_fixtures(*args) -> str:

@@ -61,7 +61,7 @@ def mark_a_database_that_holds_a_season(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("races", "0009_story_entry_in_same_race")]
+    dependencies = [("races", "0011_slugs_not_empty")]
 
     operations = [
         migrations.CreateModel(
