@@ -711,6 +711,7 @@ class ClassificationImport:
                 # Two confirms of one race wait for each other (PostgreSQL;
                 # SQLite's transaction holds the write lock already).
                 list(Race.objects.select_for_update().filter(pk=self.race.pk))
+                self.race.refresh_from_db()
                 if self.fingerprint is not None and (
                     classification_fingerprint(self.race) != self.fingerprint
                 ):
@@ -809,6 +810,10 @@ class ClassificationImport:
 
     def write(self, plan: ImportPlan):
         reason = (f"Imported from {self.source}" if self.source else "Imported")[:100]
+        # A race version marks the import, so that reverting the race to the
+        # version before undoes the whole import (races.history).
+        self.race._change_reason = reason
+        self.race.save()
         for entry in plan.removed:
             delete_entry(entry, reason)
         # Free numbers, places and grid slots first, so that two cars can

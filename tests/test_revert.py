@@ -7,7 +7,7 @@ from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains
 
 from races.history import delete_entry, delete_race
-from races.importing import set_crew
+from races.importing import ClassificationImport, read_table, set_crew
 from races.models import Crew, Entry, PointsScale, Race
 
 from .factories import (
@@ -367,3 +367,24 @@ def test_restore_refused_by_the_database_is_a_message(editor_client, monkeypatch
 
     assertContains(response, "the database refused it")
     assert not Entry.objects.filter(pk=entry_pk).exists()
+
+
+def test_race_revert_undoes_an_import(editor_client):
+    race = a_race()
+    entry = make_entry(race, position=1, car_number="38", drivers=[make_driver("Kept")])
+    before = race.history.latest()
+    rows = read_table(
+        "results.csv",
+        (
+            "round,pos,class,class_pos,car_no,team,drivers,chassis,engine,tyre,laps,"
+            f"status,grid\n{race.round_number},1,LMP1,1,38,Team,JJ Lehto / Marco "
+            "Werner,Audi R8,,,124,finished,\n"
+        ).encode(),
+    )
+    assert ClassificationImport(race, rows, source="results.csv").run().is_written
+    assert race.history.latest().history_change_reason == "Imported from results.csv"
+
+    revert(editor_client, race, before)
+
+    assert crew_of(entry.pk) == ["Kept"]
+    assert Entry.objects.get(pk=entry.pk).laps == 100
