@@ -1,18 +1,34 @@
-import base64
-
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.contrib.admin.widgets import AutocompleteSelectMultiple
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import history
 from .classification import CarResult, classification_problems
-from .importing import ClassificationImport, RowError, read_table, set_crew
+from .editing import VersionCheckedForm, stale_message_lines
+from .importing import (
+    IMPORT_MAX_BYTES,
+    IMPORT_MAX_ROWS,
+    PENDING_IMPORT_SECONDS,
+    ClassificationImport,
+    PendingImport,
+    RowError,
+    classification_fingerprint,
+    forget_pending_import,
+    keep_pending_import,
+    megabytes,
+    pending_import,
+    read_table,
+    set_crew,
+    size_problem,
+)
 from .models import (
     CarClass,
     CarModel,
@@ -30,6 +46,20 @@ from .models import (
 )
 
 
+class Labelled:
+    """A row shown in the admin, named by history.label: its race or season
+    may have been deleted, which its own __str__ cannot survive."""
+
+    def __init__(self, obj):
+        self._obj = obj
+
+    def __getattr__(self, name):
+        return getattr(self._obj, name)
+
+    def __str__(self):
+        return history.label(self._obj)
+
+
 class HistoryAdmin(SimpleHistoryAdmin):
     """Admin for a model with history: who changed what, and one-click revert.
 
@@ -38,6 +68,8 @@ class HistoryAdmin(SimpleHistoryAdmin):
     """
 
     change_list_template = "admin/races/change_list_with_deleted.html"
+    object_history_list_template = "admin/races/object_history_list.html"
+    object_history_form_template = "admin/races/object_history_form.html"
 
     def get_urls(self):
         opts = self.model._meta
@@ -74,7 +106,10 @@ class HistoryAdmin(SimpleHistoryAdmin):
             **self.admin_site.each_context(request),
             "title": f"Recently deleted {self.model._meta.verbose_name_plural}",
             "opts": self.model._meta,
-            "records": history.deleted_records(self.model),
+            "records": [
+                (record, history.label(record.instance))
+                for record in history.deleted_records(self.model)
+            ],
             "can_restore": self.has_add_permission(request),
         }
         return TemplateResponse(request, "admin/races/deleted_list.html", context)
@@ -86,16 +121,152 @@ class HistoryAdmin(SimpleHistoryAdmin):
             self.model.history.filter(history_type="-"), history_id=history_id
         )
         if self.model._default_manager.filter(pk=record.id).exists():
-            self.message_user(request, f"{record.instance} is already back.")
+            label = history.label(record.instance)
+            self.message_user(request, f"{label} is already back.")
         else:
-            obj = history.restore(record)
+            try:
+                obj = history.restore(record)
+            except history.Conflict as conflict:
+                self.message_conflict(request, conflict)
+                return redirect(self.admin_url("deleted"))
             self.message_user(
                 request,
                 f"{obj} is back, with what was deleted with it.",
                 messages.SUCCESS,
             )
+        return redirect(self.admin_url("changelist"))
+
+    def admin_url(self, name):
         opts = self.model._meta
-        return redirect(f"admin:{opts.app_label}_{opts.model_name}_changelist")
+        return reverse(f"admin:{opts.app_label}_{opts.model_name}_{name}")
+
+    def message_conflict(self, request, conflict):
+        """Say what stands in the way, with a link to restore it if it can be."""
+        message = conflict.message
+        blocking = conflict.restore_first
+        if self.admin_site.is_registered(blocking) and isinstance(
+            self.admin_site.get_model_admin(blocking), HistoryAdmin
+        ):
+            opts = blocking._meta
+            message = format_html(
+                '{} <a href="{}">Restore the {} first</a>, then try again.',
+                message,
+                reverse(f"admin:{opts.app_label}_{opts.model_name}_deleted"),
+                opts.verbose_name,
+            )
+        message = format_html("{} Nothing was changed.", message)
+        self.message_user(request, message, messages.ERROR)
+
+    # Reverting: simple_history's revert form saves the row as it was; the
+    # parts (crew, cars, points scales) follow in the same transaction.
+
+    def has_revert_permission(self, request, obj=None) -> bool:
+        """A revert changes the row and its parts: it takes the right to change
+        both. Viewing history is not enough."""
+        parts = history.REVERTED_WITH.get(self.model, [])
+        return self.has_change_history_permission(request, obj) and (
+            request.user.has_perms(
+                f"{part._meta.app_label}.{action}_{part._meta.model_name}"
+                for part in parts
+                for action in ("add", "change", "delete")
+            )
+        )
+
+    def revert_disabled(self, request, obj=None):
+        return super().revert_disabled(request, obj) or not (
+            self.has_revert_permission(request, obj)
+        )
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        record = get_object_or_404(
+            self.model.history, id=unquote(object_id), history_id=version_id
+        )
+        if request.method != "POST":
+            parts = history.parts_summary(record)
+            extra_context = {**(extra_context or {}), "parts": parts}
+            return super().history_form_view(
+                request, object_id, version_id, extra_context
+            )
+        if self.revert_disabled(request, record.instance):
+            raise PermissionDenied
+        try:
+            history.check_references(record.instance, history.REVERT_PROBLEM)
+            with transaction.atomic():
+                # Tells save_model that this save is a revert, and to which version.
+                request.reverting_to = record
+                return super().history_form_view(
+                    request, object_id, version_id, extra_context
+                )
+        except history.Conflict as conflict:
+            self.message_conflict(request, conflict)
+        except IntegrityError as error:
+            problem = history.REVERT_PROBLEM
+            conflict = history.Conflict.refused(record.instance, problem, error)
+            self.message_conflict(request, conflict)
+        return redirect(request.path)
+
+    def save_model(self, request, obj, form, change):
+        record = getattr(request, "reverting_to", None)
+        if record is not None:
+            obj._change_reason = history.reverted_reason(record)
+        super().save_model(request, obj, form, change)
+        if record is not None:
+            history.revert_parts(record)
+
+    def set_history_delta_changes(self, request, historical_records, **kwargs):
+        # The one hook that sees the records of the history page: each also
+        # shows what reverting to it brings back (an entry's crew, a race's
+        # cars, a season's points scales), so crew changes show on the entry.
+        super().set_history_delta_changes(request, historical_records, **kwargs)
+        for record in historical_records:
+            record.label = history.label(record.instance)
+            record.parts = history.parts_summary(record)
+
+    def render_history_view(self, request, template, context, **kwargs):
+        for key in ("object", "original"):
+            if key in context:
+                context[key] = Labelled(context[key])
+        return super().render_history_view(request, template, context, **kwargs)
+
+    # Titles name the row with history.label: its race or season may have
+    # been deleted.
+
+    def history_view_title(self, request, obj):
+        verb = "View" if self.revert_disabled(request, obj) else "Change"
+        return f"{verb} history: {history.label(obj)}"
+
+    def history_form_view_title(self, request, obj):
+        verb = "View" if self.revert_disabled(request, obj) else "Revert"
+        return f"{verb} {history.label(obj)}"
+
+
+class VersionCheckedAdmin(admin.ModelAdmin):
+    """A change form refused, with what changed, when its row (or a row of
+    its inlines) was saved by someone else since it was opened."""
+
+    form = VersionCheckedForm
+
+    def render_change_form(self, request, context, *args, **kwargs):
+        inline_forms = [
+            form
+            for inline in context.get("inline_admin_formsets", [])
+            for form in inline.formset.forms
+        ]
+        lines, editors = stale_message_lines(context["adminform"].form, inline_forms)
+        if lines:
+            by = f" by {', '.join(sorted(editors))}" if editors else ""
+            self.message_user(
+                request,
+                format_html(
+                    "Not saved: this was changed{} after you opened it. What you "
+                    "typed is still in the form below; fields you left alone now "
+                    "show the new values. Check them, then save again.<ul>{}</ul>",
+                    by,
+                    format_html_join("", "<li>{}.</li>", ((line,) for line in lines)),
+                ),
+                messages.ERROR,
+            )
+        return super().render_change_form(request, context, *args, **kwargs)
 
 
 class LabelledInlineFormSet(forms.BaseInlineFormSet):
@@ -118,14 +289,15 @@ class LabelledInlineFormSet(forms.BaseInlineFormSet):
 
 class PointsScaleInline(admin.TabularInline):
     model = PointsScale
+    form = VersionCheckedForm
     formset = LabelledInlineFormSet
     extra = 0
-    fields = ["name", "slug", "points"]
+    fields = ["name", "slug", "points", "opened_version"]
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(Season)
-class SeasonAdmin(HistoryAdmin):
+class SeasonAdmin(VersionCheckedAdmin, HistoryAdmin):
     list_display = [
         "year",
         "series_name",
@@ -134,7 +306,7 @@ class SeasonAdmin(HistoryAdmin):
     ]
     search_fields = ["year", "series_name"]
     fieldsets = [
-        (None, {"fields": ["year", "series_name", "source_note"]}),
+        (None, {"fields": ["year", "series_name", "source_note", "opened_version"]}),
         (
             "Points rules",
             {
@@ -147,9 +319,13 @@ class SeasonAdmin(HistoryAdmin):
     ]
     inlines = [PointsScaleInline]
 
+    def has_delete_permission(self, request, obj=None):
+        # Reserved to administrators: see races.permissions.ADMINISTRATOR_ONLY.
+        return request.user.is_superuser and super().has_delete_permission(request, obj)
+
 
 @admin.register(PointsScale)
-class PointsScaleAdmin(HistoryAdmin):
+class PointsScaleAdmin(VersionCheckedAdmin, HistoryAdmin):
     list_display = ["name", "season", "points"]
     list_filter = ["season"]
     list_select_related = ["season"]
@@ -280,7 +456,7 @@ class CrewField(forms.ModelMultipleChoiceField):
 CROSS_CAR_FIELDS = {"slug", "car_number", "position", "grid"}
 
 
-class EntryInlineForm(forms.ModelForm):
+class EntryInlineForm(VersionCheckedForm):
     crew_drivers = CrewField(
         queryset=Driver.objects.all(),
         label="Drivers",
@@ -339,6 +515,21 @@ class EntryInlineForm(forms.ModelForm):
         return entry
 
 
+def car_result(entry: Entry, **values) -> CarResult:
+    """An entry as the checks across a race's cars see it, with `values`
+    standing in for its own."""
+    values = {
+        "car_number": entry.car_number,
+        "slug": entry.slug,
+        "position": entry.position,
+        "grid": entry.grid,
+        "laps": entry.laps,
+        **values,
+    }
+    crew = " / ".join(driver.last_name for driver in entry.crew_drivers)
+    return CarResult(key=entry, crew=crew, **values)
+
+
 class EntryInlineFormSet(LabelledInlineFormSet):
     """A race's classification, checked as a whole before anything is saved."""
 
@@ -360,9 +551,20 @@ class EntryInlineFormSet(LabelledInlineFormSet):
                     laps=data.get("laps"),
                 )
             )
+        cars += [car_result(entry) for entry in self.cars_added_since_opened()]
         problems = classification_problems(cars, is_complete=self.instance.is_complete)
         if problems:
             raise ValidationError([problem.message for problem in problems])
+
+    def cars_added_since_opened(self):
+        """The race's cars that this form does not show: added by someone else
+        after it was opened. They keep their number, place and grid slot."""
+        if self.instance.pk is None:
+            return Entry.objects.none()
+        shown = [form.instance.pk for form in self.initial_forms]
+        return self.instance.entries.exclude(pk__in=shown).prefetch_related(
+            "crew__driver"
+        )
 
     def save_existing_objects(self, commit=True):
         if not commit:
@@ -405,6 +607,7 @@ class EntryInline(admin.TabularInline):
         "status",
         "reason",
         "grid",
+        "opened_version",
     ]
     autocomplete_fields = ["team", "car_model"]
     show_change_link = True
@@ -417,12 +620,27 @@ class ImportResultsForm(forms.Form):
     file = forms.FileField(
         help_text="CSV or Excel (.xlsx) with the columns of the season's "
         "results files: round, pos, class, class_pos, car_no, team, drivers, "
-        "chassis, engine, tyre, laps, gap, status, grid, fastest_lap, src, xref."
+        "chassis, engine, tyre, laps, gap, status, grid, fastest_lap, src, xref. "
+        f"At most {megabytes(IMPORT_MAX_BYTES)} and {IMPORT_MAX_ROWS} rows."
     )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        # Checked before the file is read.
+        if problem := size_problem(upload.name, upload.size):
+            raise ValidationError(problem)
+        return upload
+
+
+EXPIRED_PREVIEW = "This preview has expired or was changed; upload the file again."
+STALE_PREVIEW = (
+    "Another editor changed this race's classification after your preview, "
+    "so nothing was imported. Check the new preview below and confirm again."
+)
 
 
 @admin.register(Race)
-class RaceAdmin(HistoryAdmin):
+class RaceAdmin(VersionCheckedAdmin, HistoryAdmin):
     list_display = [
         "round_number",
         "name",
@@ -479,7 +697,12 @@ class RaceAdmin(HistoryAdmin):
         )
 
     def import_view(self, request, object_id):
-        """Upload a results file, preview every row's errors, then import."""
+        """Upload a results file, preview every row's errors, then import.
+
+        The preview writes nothing. The file waits on the server for the
+        confirm, under a token bound to the editor and the race; the confirm
+        imports it only if the race's classification is still as previewed.
+        """
         race = self.get_object(request, object_id)
         if race is None:
             return self._get_obj_does_not_exist_redirect(
@@ -489,34 +712,37 @@ class RaceAdmin(HistoryAdmin):
             raise PermissionDenied
         form = ImportResultsForm()
         report = error = None
-        content = filename = ""
-        if request.method == "POST":
-            form = ImportResultsForm(request.POST, request.FILES)
-            if "_confirm" in request.POST:
-                filename = request.POST.get("filename", "")
-                content = request.POST.get("content", "")
-                data = base64.b64decode(content.encode())
-            elif form.is_valid():
-                upload = form.cleaned_data["file"]
-                filename, data = upload.name, upload.read()
-                content = base64.b64encode(data).decode()
+        token = filename = ""
+        if request.method == "POST" and "_confirm" in request.POST:
+            token = request.POST.get("token", "")
+            pending = pending_import(token, user_id=request.user.pk, race_id=race.pk)
+            if pending is None:
+                error, token = EXPIRED_PREVIEW, ""
             else:
-                data = None
-            if data is not None:
-                try:
-                    rows = read_table(filename, data)
-                except RowError as problem:
-                    error = str(problem)
-                else:
-                    importer = ClassificationImport(race, rows, source=filename)
-                    report = importer.run(dry_run="_confirm" not in request.POST)
-                    if report.is_written:
-                        self.message_user(
-                            request,
-                            f"Imported {filename}: {report.summary}.",
-                            messages.SUCCESS,
-                        )
-                        return redirect("admin:races_race_change", race.pk)
+                filename = pending.filename
+                report, error = self.confirm_import(race, pending)
+                forget_pending_import(token)
+                token = ""
+                if report is not None and report.is_written:
+                    self.message_user(
+                        request,
+                        f"Imported {pending.filename}: {report.summary}.",
+                        messages.SUCCESS,
+                    )
+                    return redirect("admin:races_race_change", race.pk)
+                if report is not None and report.is_stale:
+                    error = STALE_PREVIEW
+                    report, _, token = self.preview_import(
+                        request, race, pending.filename, pending.content
+                    )
+        elif request.method == "POST":
+            form = ImportResultsForm(request.POST, request.FILES)
+            if form.is_valid():
+                upload = form.cleaned_data["file"]
+                filename = upload.name
+                report, error, token = self.preview_import(
+                    request, race, filename, upload.read()
+                )
         context = {
             **self.admin_site.each_context(request),
             "title": f"Import results: {race}",
@@ -525,16 +751,75 @@ class RaceAdmin(HistoryAdmin):
             "form": form,
             "report": report,
             "error": error,
-            "content": content,
+            "token": token,
             "filename": filename,
+            "pending_minutes": PENDING_IMPORT_SECONDS // 60,
         }
         return TemplateResponse(
             request, "admin/races/race/import_results.html", context
         )
 
+    def preview_import(self, request, race, filename: str, content: bytes):
+        """(report, error, token) of a dry run; the token names the kept file."""
+        try:
+            rows = read_table(filename, content)
+        except RowError as problem:
+            return None, str(problem), ""
+        fingerprint = classification_fingerprint(race)
+        report = ClassificationImport(race, rows, source=filename).run(dry_run=True)
+        if not report.is_valid:
+            return report, None, ""
+        token = keep_pending_import(
+            PendingImport(
+                user_id=request.user.pk,
+                race_id=race.pk,
+                filename=filename,
+                content=content,
+                fingerprint=fingerprint,
+            )
+        )
+        return report, None, token
+
+    def confirm_import(self, race, pending: PendingImport):
+        """(report, error) of importing a previewed file."""
+        try:
+            rows = read_table(pending.filename, pending.content)
+        except RowError as problem:
+            return None, str(problem)
+        importer = ClassificationImport(
+            race, rows, source=pending.filename, fingerprint=pending.fingerprint
+        )
+        return importer.run(), None
+
+
+class EntryAdminForm(VersionCheckedForm):
+    """One car, checked together with the other cars of its race, as the
+    race's own page checks them."""
+
+    def clean(self):
+        cleaned_data = super().clean()
+        race = cleaned_data.get("race")
+        if race is None:
+            return cleaned_data
+        others = race.entries.exclude(pk=self.instance.pk).prefetch_related(
+            "crew__driver"
+        )
+        edited = car_result(
+            self.instance,
+            **{
+                name: cleaned_data.get(name)
+                for name in ("car_number", "slug", "position", "grid", "laps")
+            },
+        )
+        cars = [car_result(entry) for entry in others] + [edited]
+        problems = classification_problems(cars, is_complete=race.is_complete)
+        if problems:
+            raise ValidationError([problem.message for problem in problems])
+        return cleaned_data
+
 
 @admin.register(Entry)
-class EntryAdmin(HistoryAdmin):
+class EntryAdmin(VersionCheckedAdmin, HistoryAdmin):
     list_display = [
         "__str__",
         "position",
@@ -554,6 +839,7 @@ class EntryAdmin(HistoryAdmin):
         "race__name",
     ]
     autocomplete_fields = ["race", "team", "car_model"]
+    form = EntryAdminForm
     inlines = [CrewInline]
 
     def get_queryset(self, request):
@@ -568,7 +854,7 @@ class EntryAdmin(HistoryAdmin):
 
 
 @admin.register(Story)
-class StoryAdmin(HistoryAdmin):
+class StoryAdmin(VersionCheckedAdmin, HistoryAdmin):
     list_display = ["headline", "race", "entry"]
     list_filter = ["race"]
     list_select_related = ["race__season", "entry__race__season"]

@@ -2,31 +2,120 @@
 
 Field names are part of the contract: add fields, never rename or remove.
 Only GET is routed, so nothing can be written through the API.
+
+Every answer the API can give is declared in the OpenAPI document: each
+operation's own answers in its `response=`, and the answers that come before
+any operation runs (the page cache's 304 and 412, the HTTP server's refusals)
+in `ANSWERS_OF_EVERY_OPERATION`. tests/test_api_contract.py holds it to that.
 """
 
 import datetime
+import math
 
+from django.core.exceptions import SuspiciousOperation
+from django.http import Http404
 from django.shortcuts import get_object_or_404
-from ninja import NinjaAPI, Schema
+from ninja import Field, NinjaAPI, Path, Schema
+from ninja.errors import HttpError
 from ninja.pagination import PageNumberPagination, paginate
 
 from . import classification, standings
 from .models import Driver, Race, Season, Team
 from .views import results_of, scored_classification, season_results
 
-api = NinjaAPI(
+PAGE_SIZE = 50
+MAX_PAGE_SIZE = 100
+# Django's own slug rule (validate_slug): also keeps NUL bytes, which
+# PostgreSQL refuses in text, away from the database.
+SLUG_PATTERN = r"^[-a-zA-Z0-9_]+$"
+# gunicorn's limits (its defaults, which gunicorn.conf.py keeps).
+MAX_REQUEST_LINE_BYTES = 4094
+MAX_HEADER_FIELDS = 100
+MAX_HEADER_FIELD_BYTES = 8190
+
+NO_BODY = "No body."
+SERVER_PAGE = {
+    "text/html": {
+        "schema": {"type": "string", "description": "A short HTML error page."}
+    }
+}
+ERROR_BODY = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+
+# Answers any operation can give before it runs: from the page cache (304,
+# 412), from Django (400 for an unknown Host header) and from gunicorn, which
+# refuses a malformed or oversized request itself with a small HTML page.
+ANSWERS_OF_EVERY_OPERATION = {
+    "304": {
+        "description": (
+            "Not Modified: the copy named by If-None-Match or If-Modified-Since "
+            f"is still current. {NO_BODY}"
+        )
+    },
+    "400": {
+        "description": (
+            "Bad Request: the query string cannot be read (JSON), or the request "
+            "itself is malformed or names an unknown host (HTML)."
+        ),
+        "content": {**ERROR_BODY, **SERVER_PAGE},
+    },
+    "412": {
+        "description": (
+            "Precondition Failed: If-Match or If-Unmodified-Since names another "
+            f"version. {NO_BODY}"
+        )
+    },
+    "414": {
+        "description": (
+            f"URI Too Long: the request line is over {MAX_REQUEST_LINE_BYTES} bytes."
+        ),
+        "content": SERVER_PAGE,
+    },
+    "417": {
+        "description": "Expectation Failed: an Expect header other than 100-continue.",
+        "content": SERVER_PAGE,
+    },
+    "431": {
+        "description": (
+            f"Request Header Fields Too Large: over {MAX_HEADER_FIELDS} header "
+            f"fields, or one over {MAX_HEADER_FIELD_BYTES} bytes."
+        ),
+        "content": SERVER_PAGE,
+    },
+    "501": {
+        "description": "Not Implemented: a Transfer-Encoding the server does not take.",
+        "content": SERVER_PAGE,
+    },
+}
+
+
+class ApiDeclaringEveryAnswer(NinjaAPI):
+    """Lists ANSWERS_OF_EVERY_OPERATION under each operation of the document."""
+
+    def get_openapi_schema(self, **kwargs):
+        document = super().get_openapi_schema(**kwargs)
+        for operations in document["paths"].values():
+            for operation in operations.values():
+                operation["responses"] = {
+                    **ANSWERS_OF_EVERY_OPERATION,
+                    **{str(status): r for status, r in operation["responses"].items()},
+                }
+        return document
+
+
+api = ApiDeclaringEveryAnswer(
     title="ALMS 2004 API",
     version="1.0",
     description=(
         "Read-only data of the 2004 American Le Mans Series: seasons, races, "
         "classifications with class positions, drivers and teams. Unknown "
-        "values are null. Lists that grow are paginated with ?page=N."
+        "values are null. Lists that grow are paginated with ?page=N; a page "
+        "outside 1 to the last page answers 404. Every answer an operation can "
+        "give is listed under it; methods other than GET answer 405 with an "
+        "Allow header."
     ),
     urls_namespace="api",
     docs_url=None,
 )
-
-PAGE_SIZE = 50
 
 
 class Link(Schema):
@@ -187,6 +276,53 @@ class Error(Schema):
     detail: str
 
 
+class ValidationProblem(Schema):
+    type: str
+    loc: list[str | int]
+    msg: str
+
+
+class ValidationErrors(Schema):
+    """422: which parameter was refused and why."""
+
+    detail: list[ValidationProblem]
+
+
+class Pages(PageNumberPagination):
+    """Pages from 1 to the last one; any other page is 404, never a huge offset."""
+
+    class Input(Schema):
+        page: int = Field(1, description="From 1 to the last page.")
+        page_size: int | None = Field(
+            None,
+            ge=1,
+            description=f"Items a page, {PAGE_SIZE} unless given; at most "
+            f"{MAX_PAGE_SIZE}, which a larger size gets.",
+        )
+
+    def paginate_queryset(self, queryset, pagination, request, **params):
+        page_size = self._get_page_size(pagination.page_size)
+        count = self._items_count(queryset)
+        last_page = max(1, math.ceil(count / page_size))
+        if not 1 <= pagination.page <= last_page:
+            raise HttpError(404, f"No such page: pages run from 1 to {last_page}.")
+        offset = (pagination.page - 1) * page_size
+        return {"items": queryset[offset : offset + page_size], "count": count}
+
+
+Slug = Path(..., pattern=SLUG_PATTERN)
+NOT_FOUND = {404: Error}
+INVALID = {422: ValidationErrors}
+
+
+@api.exception_handler(SuspiciousOperation)
+def unreadable_request(request, exc):
+    """Too many query parameters, for one: a 400 in the API's own shape."""
+    return api.create_response(
+        request, {"detail": "The request cannot be read."}, status=400
+    )
+
+
 def or_none(value):
     """Empty strings are unknown values: null in the API."""
     return value if value not in ("", None) else None
@@ -288,7 +424,11 @@ def list_seasons(request):
     ]
 
 
-@api.get("/seasons/{year}", response={200: SeasonOut, 404: Error}, tags=["seasons"])
+@api.get(
+    "/seasons/{year}",
+    response={200: SeasonOut, **NOT_FOUND, **INVALID},
+    tags=["seasons"],
+)
 def get_season(request, year: int):
     """One season with its races in calendar order."""
     season = get_object_or_404(Season, year=year)
@@ -301,7 +441,7 @@ def get_season(request, year: int):
     }
 
 
-@api.get("/races", response=list[RaceSummary], tags=["races"])
+@api.get("/races", response={200: list[RaceSummary], **INVALID}, tags=["races"])
 def list_races(request, season: int | None = None):
     """Races in calendar order, optionally of one season (?season=2004)."""
     races = Race.objects.for_calendar()
@@ -310,8 +450,12 @@ def list_races(request, season: int | None = None):
     return [race_summary(race) for race in races]
 
 
-@api.get("/races/{year}/{slug}", response={200: RaceDetail, 404: Error}, tags=["races"])
-def get_race(request, year: int, slug: str):
+@api.get(
+    "/races/{year}/{slug}",
+    response={200: RaceDetail, **NOT_FOUND, **INVALID},
+    tags=["races"],
+)
+def get_race(request, year: int, slug: str = Slug):
     """A race with its classification in official order.
 
     Class positions are derived from the overall order; in a partial
@@ -333,15 +477,23 @@ def get_race(request, year: int, slug: str):
     }
 
 
-@api.get("/drivers", response=list[DriverOut], tags=["drivers"])
-@paginate(PageNumberPagination, page_size=PAGE_SIZE)
+@api.get(
+    "/drivers",
+    response={200: list[DriverOut], **NOT_FOUND, **INVALID},
+    tags=["drivers"],
+)
+@paginate(Pages, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
 def list_drivers(request):
     """Drivers by surname, 50 a page."""
     return Driver.objects.with_start_counts()
 
 
-@api.get("/drivers/{slug}", response={200: DriverDetail, 404: Error}, tags=["drivers"])
-def get_driver(request, slug: str):
+@api.get(
+    "/drivers/{slug}",
+    response={200: DriverDetail, **NOT_FOUND, **INVALID},
+    tags=["drivers"],
+)
+def get_driver(request, slug: str = Slug):
     """A driver with every known result, in calendar order."""
     driver = get_object_or_404(Driver, slug=slug)
     driver.results = [
@@ -350,15 +502,23 @@ def get_driver(request, slug: str):
     return driver
 
 
-@api.get("/teams", response=list[TeamOut], tags=["teams"])
-@paginate(PageNumberPagination, page_size=PAGE_SIZE)
+@api.get(
+    "/teams",
+    response={200: list[TeamOut], **NOT_FOUND, **INVALID},
+    tags=["teams"],
+)
+@paginate(Pages, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
 def list_teams(request):
     """Teams by name, 50 a page."""
     return Team.objects.all()
 
 
-@api.get("/teams/{slug}", response={200: TeamDetail, 404: Error}, tags=["teams"])
-def get_team(request, slug: str):
+@api.get(
+    "/teams/{slug}",
+    response={200: TeamDetail, **NOT_FOUND, **INVALID},
+    tags=["teams"],
+)
+def get_team(request, slug: str = Slug):
     """A team with every car it entered, in calendar order."""
     team = get_object_or_404(Team, slug=slug)
     team.results = [result_data(row) for row in results_of(entries__team=team)]
@@ -388,7 +548,7 @@ def standing_data(standing: standings.Standing, races) -> dict:
 
 @api.get(
     "/standings/{year}",
-    response={200: SeasonStandingsOut, 404: Error},
+    response={200: SeasonStandingsOut, **NOT_FOUND, **INVALID},
     tags=["standings"],
 )
 def get_standings(request, year: int):
@@ -422,3 +582,13 @@ def get_standings(request, year: int):
             for item in table
         ],
     }
+
+
+@api.api_operation(
+    ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
+    "/{path:rest}",
+    include_in_schema=False,
+)
+def no_such_operation(request, rest: str):
+    """Any other URL under /api/: a 404 in the API's shape, not the site's page."""
+    raise Http404

@@ -2,7 +2,7 @@
 
 from django.views.generic import TemplateView
 
-from .api import api
+from .api import ANSWERS_OF_EVERY_OPERATION, api
 
 
 def schema_fields(schema: dict, components: dict) -> list[dict]:
@@ -28,6 +28,18 @@ def type_label(prop: dict) -> str:
     return f"{label} ({prop['format']})" if "format" in prop else label
 
 
+def answers(responses: dict) -> list[dict]:
+    """Status, meaning and body types of each answer, in status order."""
+    return [
+        {
+            "status": status,
+            "description": response["description"],
+            "media_types": list(response.get("content", {})),
+        }
+        for status, response in sorted(responses.items())
+    ]
+
+
 def endpoints(document: dict) -> list[dict]:
     components = document.get("components", {}).get("schemas", {})
     found = []
@@ -43,6 +55,13 @@ def endpoints(document: dict) -> list[dict]:
                     "description": operation.get("description", ""),
                     "parameters": operation.get("parameters", []),
                     "fields": schema_fields(schema, components),
+                    "answers": answers(
+                        {
+                            status: response
+                            for status, response in operation["responses"].items()
+                            if status not in ANSWERS_OF_EVERY_OPERATION
+                        }
+                    ),
                 }
             )
     return found
@@ -58,5 +77,6 @@ class ApiDocsView(TemplateView):
             info=document["info"],
             endpoints=endpoints(document),
             components=document.get("components", {}).get("schemas", {}),
+            answers_of_every_endpoint=answers(ANSWERS_OF_EVERY_OPERATION),
         )
         return context

@@ -11,12 +11,21 @@ def models_in_dependency_order() -> list:
     """The races app's models, each after the models its natural keys use.
 
     The change history (historical models) stays in the database: fixtures
-    hold the season as it is, not how it came to be.
+    hold the season as it is, not how it came to be. So does the marker
+    that the database has held a season: it describes this database.
     """
     app_config = apps.get_app_config("races")
+    marker = app_config.get_model("DatabaseMarker")
     season_models = [
         model
         for model in app_config.get_models()
-        if not issubclass(model, HistoricalChanges)
+        if not issubclass(model, HistoricalChanges) and model is not marker
     ]
     return sort_dependencies([(app_config, season_models)], allow_cycles=False)
+
+
+def holds_season_data() -> bool:
+    """Whether any row of season data (a season, driver, circuit…) is stored."""
+    return any(
+        model._default_manager.exists() for model in models_in_dependency_order()
+    )

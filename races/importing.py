@@ -6,19 +6,32 @@ engine, tyre, laps, gap, status, grid, fastest_lap, src, xref.
 `ClassificationImport` replaces one race's classification with the rows of
 such a file (CSV or XLSX), all or nothing; the admin's import page and the
 `import_results` command both use it.
+
+A file is untrusted input. It is refused before it is read when it is too
+large, while it is read when it has too many rows, and before openpyxl opens
+it when it is an .xlsx archive that unpacks to too much or declares XML
+entities (openpyxl also parses through defusedxml, which it uses whenever it
+is installed). The preview (a dry run) only reads: it checks every row in
+memory, as the database would, without a transaction, so it never takes
+SQLite's write lock nor makes the cached pages stale.
 """
 
 import csv
+import hashlib
 import io
 import re
+import secrets
+import unicodedata
 import zipfile
+import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import openpyxl
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.utils.text import slugify
+from django.db import DataError, IntegrityError, models, transaction
 from openpyxl.utils.exceptions import InvalidFileException
 
 from . import seed_2004
@@ -32,8 +45,25 @@ from .models import (
     Entry,
     Manufacturer,
     Race,
+    Story,
     Team,
 )
+from .slugs import has_letters_or_digits, name_slug, unique_slug
+
+# What one uploaded or imported file may hold. A season's largest race has
+# about 50 cars; these limits leave room and bound the work of one request.
+IMPORT_MAX_BYTES = 1024 * 1024
+IMPORT_MAX_ROWS = 500
+# Lines read at most, blank ones included (Excel keeps formatted empty rows).
+IMPORT_MAX_LINES = 10 * IMPORT_MAX_ROWS
+IMPORT_MAX_COLUMNS = 50
+# An .xlsx file is a zip archive of XML files.
+XLSX_MAX_UNPACKED_BYTES = 20 * IMPORT_MAX_BYTES
+XLSX_MAX_MEMBERS = 200
+XLSX_MAX_COMPRESSION_RATIO = 100  # checked on members larger than 1 MB
+XML_DECLARATIONS = (b"<!DOCTYPE", b"<!ENTITY")
+# How long a previewed file waits for its confirm.
+PENDING_IMPORT_SECONDS = 30 * 60
 
 STATUS_PATTERN = re.compile(r"^(?P<code>[A-Za-z]+)\s*(?:\((?P<reason>.*)\))?$")
 STATUS_CODES = {
@@ -91,8 +121,8 @@ class ResultRow:
     @property
     def slug(self) -> str:
         if self.car_number:
-            return slugify(self.car_number)
-        return slugify("-".join(surname(name) for name in self.driver_names))
+            return name_slug(self.car_number)
+        return name_slug(" ".join(surname(name) for name in self.driver_names))
 
 
 def optional_int(value: str, column: str) -> int | None:
@@ -137,7 +167,19 @@ def split_name(name: str) -> tuple[str, str]:
     return first, last
 
 
+def control_character_columns(raw: dict[str, str]) -> list[str]:
+    """Columns holding a control character (PostgreSQL refuses NUL)."""
+    return [
+        column
+        for column, value in raw.items()
+        if isinstance(value, str)
+        and any(unicodedata.category(character) == "Cc" for character in value)
+    ]
+
+
 def parse_row(line: int, raw: dict[str, str]) -> ResultRow:
+    if columns := control_character_columns(raw):
+        raise RowError(f"{', '.join(columns)} holds a control character")
     try:
         class_code = raw["class"].strip()
         if class_code not in CarClass.Code.values:
@@ -175,6 +217,31 @@ def parse_row(line: int, raw: dict[str, str]) -> ResultRow:
         raise RowError(f"column {missing} is missing") from None
 
 
+def name_problems(row: ResultRow) -> list[str]:
+    """Names that would make a team, driver or car without a readable name."""
+    names = [("team", row.team_name)] if row.team_name else []
+    names += [("driver", name) for name in row.driver_names]
+    names += [("chassis", row.chassis)] if row.chassis else []
+    problems = [
+        f"{kind} {name!r} has no letters or digits"
+        for kind, name in names
+        if not has_letters_or_digits(name)
+    ]
+    make = row.chassis.partition(" ")[0]
+    if has_letters_or_digits(row.chassis) and not has_letters_or_digits(make):
+        problems.append(f"chassis {row.chassis!r} does not start with its make")
+    if row.car_number and not row.slug:
+        problems.append(
+            f"car number {row.car_number!r} has no letters or digits for its link"
+        )
+    elif not row.slug and not problems:
+        problems.append(
+            "a car without a number needs a driver whose surname has Latin "
+            "letters or digits, for its link"
+        )
+    return problems
+
+
 def read_classification(path: Path) -> list[ResultRow]:
     """All rows of a classification CSV; RowError names the first bad line."""
     with path.open(newline="", encoding="utf-8") as handle:
@@ -189,61 +256,124 @@ def read_classification(path: Path) -> list[ResultRow]:
 
 
 class EntryBuilder:
-    """Creates entries, finding or creating teams, cars and drivers by name."""
+    """Fills entries from rows, finding teams, cars and drivers by name.
+
+    Nothing is written while entries are filled: a team, make, car or driver
+    that does not exist yet is planned as an unsaved row, checked as the
+    database would check it, and `save_planned` writes them all.
+    """
 
     def __init__(self):
         self.classes = {
             car_class.code: car_class for car_class in CarClass.objects.all()
         }
+        self.planned: list[models.Model] = []
+
+    def existing(self, model, slug: str, **names) -> models.Model | None:
+        """The planned or saved row with this slug, or with these names when
+        the name makes no slug (e.g. a name in Japanese)."""
+        lookup = {"slug": slug} if slug else names
+        for obj in self.planned:
+            if type(obj) is model and all(
+                getattr(obj, name) == value for name, value in lookup.items()
+            ):
+                return obj
+        if any(getattr(value, "pk", True) is None for value in lookup.values()):
+            return None  # refers to a planned row: not in the database yet
+        return model._default_manager.filter(**lookup).first()
+
+    def plan(self, obj, *, label: str, fallback: str, exclude=()) -> models.Model:
+        """Check a row to create and keep it for `save_planned`."""
+        model = type(obj)
+        if not obj.slug:
+            obj.slug = unique_slug(
+                "",
+                fallback=fallback,
+                is_taken=lambda slug: self.existing(model, slug) is not None,
+            )
+        try:
+            # Its only check constraint is a non-empty slug, given above;
+            # Django would test it in a transaction (a write lock on SQLite).
+            obj.full_clean(exclude=exclude, validate_constraints=False)
+        except ValidationError as error:
+            raise ValidationError(
+                [f"{label}: {message}" for message in validation_messages(error)]
+            ) from None
+        self.planned.append(obj)
+        return obj
+
+    def save_planned(self):
+        # In planning order, which puts each make before its cars.
+        for obj in self.planned:
+            obj.save()
+        self.planned = []
 
     def team(self, name: str) -> Team | None:
         if not name:
             return None
         name = seed_2004.TEAM_NAMES.get(name, name)
-        team, _ = Team.objects.get_or_create(
-            slug=slugify(name), defaults={"name": name}
+        slug = name_slug(name)
+        return self.existing(Team, slug, name=name) or self.plan(
+            Team(name=name, slug=slug), label=f"team {name!r}", fallback="team"
         )
-        return team
 
     def car_model(self, chassis: str) -> CarModel | None:
         if not chassis:
             return None
         chassis = seed_2004.CHASSIS_NAMES.get(chassis, chassis)
         make, _, model = chassis.partition(" ")
-        manufacturer, _ = Manufacturer.objects.get_or_create(
-            slug=slugify(make), defaults={"name": make}
+        make_slug = name_slug(make)
+        manufacturer = self.existing(Manufacturer, make_slug, name=make) or self.plan(
+            Manufacturer(name=make, slug=make_slug),
+            label=f"make {make!r}",
+            fallback="make",
         )
-        car_model, _ = CarModel.objects.get_or_create(
-            slug=slugify(chassis.replace("/", " ")),
-            defaults={"manufacturer": manufacturer, "name": model},
+        slug = name_slug(chassis.replace("/", " "))
+        return self.existing(
+            CarModel, slug, manufacturer=manufacturer, name=model
+        ) or self.plan(
+            CarModel(manufacturer=manufacturer, name=model, slug=slug),
+            label=f"chassis {chassis!r}",
+            fallback="car",
+            exclude=["manufacturer"],  # planned or found just above
         )
-        return car_model
 
     def driver(self, name: str, taken: set[str]) -> Driver:
         first, last = split_name(name)
-        slug = slugify(f"{first} {last}")
+        slug = base = name_slug(f"{first} {last}")
         # Two drivers with the same surname and no known first names in one
         # crew are two people (the van der Steurs at Mid-Ohio).
         suffix = 2
-        base = slug
-        while slug in taken:
+        while slug and slug in taken:
             slug = f"{base}-{suffix}"
             suffix += 1
-        driver, _ = Driver.objects.get_or_create(
-            slug=slug,
-            defaults={
-                "first_name": first,
-                "last_name": last,
-                "nationality": seed_2004.NATIONALITIES.get(slug, ""),
-            },
+        return self.existing(Driver, slug, first_name=first, last_name=last) or (
+            self.plan(
+                Driver(
+                    slug=slug,
+                    first_name=first,
+                    last_name=last,
+                    nationality=seed_2004.NATIONALITIES.get(slug, ""),
+                ),
+                label=f"driver {name!r}",
+                fallback="driver",
+            )
         )
-        return driver
 
-    def create_entry(self, race: Race, row: ResultRow, *, known_up_to: int) -> Entry:
-        return self.save_entry(Entry(race=race), row, known_up_to=known_up_to)
+    def fill_entry(
+        self, entry: Entry, row: ResultRow, *, known_up_to: int
+    ) -> list[Driver]:
+        """Fill a new or existing entry from a row, in memory, and check it as
+        the database would; returns its crew. Raises ValidationError."""
+        errors = []
 
-    def save_entry(self, entry: Entry, row: ResultRow, *, known_up_to: int) -> Entry:
-        """Fill a new or existing entry from a row and give it the row's crew."""
+        def collect(find, *args):
+            try:
+                return find(*args)
+            except ValidationError as error:
+                errors.extend(error.messages)
+                return None
+
         race = entry.race
         reported_class_position = None
         if not race.is_complete and not (row.position and row.position <= known_up_to):
@@ -251,8 +381,8 @@ class EntryBuilder:
         entry.slug = row.slug
         entry.car_number = row.car_number
         entry.car_class = self.classes[row.class_code]
-        entry.team = self.team(row.team_name)
-        entry.car_model = self.car_model(row.chassis)
+        entry.team = collect(self.team, row.team_name)
+        entry.car_model = collect(self.car_model, row.chassis)
         entry.engine = row.engine
         entry.tyre = row.tyre
         entry.position = row.position
@@ -263,16 +393,63 @@ class EntryBuilder:
         entry.grid = row.grid
         # Notes are editorial, like stories: a file without one keeps the note.
         entry.note = " ".join(row.notes) or entry.note
-        entry.full_clean()
-        entry.save()
         taken: set[str] = set()
         drivers = []
         for name in row.driver_names:
-            driver = self.driver(name, taken)
+            driver = collect(self.driver, name, taken)
+            if driver is None:
+                continue
+            if driver in drivers:
+                errors.append(f"driver {name!r} is in the crew twice")
             taken.add(driver.slug)
             drivers.append(driver)
+        errors.extend(entry_problems(entry))
+        if errors:
+            raise ValidationError(errors)
+        return drivers
+
+    def create_entry(self, race: Race, row: ResultRow, *, known_up_to: int) -> Entry:
+        entry = Entry(race=race)
+        drivers = self.fill_entry(entry, row, known_up_to=known_up_to)
+        self.save_planned()
+        entry.save()
         set_crew(entry, drivers)
         return entry
+
+
+# Found or planned by EntryBuilder, not looked up again.
+ENTRY_RELATED_FIELDS = ["race", "car_class", "team", "car_model"]
+# Entry's check constraints, tested in Python: Django's own test (Q.check)
+# runs in a transaction, which on SQLite takes the write lock.
+ENTRY_CHECKS = {
+    "laps_not_negative": lambda entry: entry.laps is None or entry.laps >= 0,
+    "dns_has_no_laps": lambda entry: (
+        entry.status != Entry.Status.DID_NOT_START or not entry.laps
+    ),
+    "position_starts_at_one": lambda entry: (
+        entry.position is None or entry.position >= 1
+    ),
+    "entry_slug_not_empty": lambda entry: entry.slug != "",
+}
+
+
+def entry_problems(entry: Entry) -> list[str]:
+    """What the database would refuse in this entry, apart from the checks
+    across the cars of the race (classification_problems makes those)."""
+    problems = []
+    try:
+        entry.full_clean(
+            exclude=ENTRY_RELATED_FIELDS,
+            validate_unique=False,
+            validate_constraints=False,
+        )
+    except ValidationError as error:
+        problems.extend(validation_messages(error))
+    for constraint in Entry._meta.constraints:
+        holds = ENTRY_CHECKS.get(constraint.name, lambda entry: True)
+        if isinstance(constraint, models.CheckConstraint) and not holds(entry):
+            problems.append(str(constraint.get_violation_error_message()))
+    return problems
 
 
 def set_crew(entry: Entry, drivers: list[Driver]):
@@ -295,42 +472,144 @@ def cell_text(value) -> str:
     return str(value).strip()
 
 
+def megabytes(size: int) -> str:
+    return f"{size / 2**20:.1f}".removesuffix(".0") + " MB"
+
+
+def size_problem(name: str, size: int) -> str | None:
+    if size <= IMPORT_MAX_BYTES:
+        return None
+    return (
+        f"{name} is {size:,} bytes; the limit is {megabytes(IMPORT_MAX_BYTES)}. "
+        "Remove the columns the import does not read, or split the file."
+    )
+
+
 def read_table(name: str, content: bytes) -> list[dict[str, str]]:
     """The rows of a CSV or XLSX file as text keyed by the header row.
 
     Each row also gets `_line`, its line (or sheet row) number in the file.
+    RowError says why a file is refused: too large, too many rows, not a
+    file we can read, or a missing column.
     """
+    if problem := size_problem(name, len(content)):
+        raise RowError(problem)
     if name.lower().endswith(".xlsx"):
-        try:
-            workbook = openpyxl.load_workbook(
-                io.BytesIO(content), read_only=True, data_only=True
-            )
-        except (InvalidFileException, zipfile.BadZipFile, KeyError):
-            raise RowError(f"{name} is not an Excel workbook (.xlsx)") from None
-        values = workbook.worksheets[0].iter_rows(values_only=True)
-        header = [cell_text(cell) for cell in next(values, ())]
-        lines = (
-            [cell_text(cell) for cell in row] for row in values
-        )  # sheet row 1 is the header
+        lines = workbook_lines(name, content)
     else:
-        try:
-            text = content.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise RowError(f"{name} is not UTF-8 text") from None
-        reader = csv.reader(io.StringIO(text, newline=""))
-        header = [column.strip() for column in next(reader, [])]
-        lines = reader
-    rows = []
-    for line, cells in enumerate(lines, start=2):
-        if not any(cells):
-            continue
-        row = dict(zip(header, cells, strict=False))
-        row["_line"] = line
-        rows.append(row)
+        lines = csv_lines(name, content)
+    header = [column.strip() for column in next(lines, [])]
     missing = [column for column in REQUIRED_COLUMNS if column not in header]
     if missing:
         raise RowError(f"{name} has no column {', '.join(missing)}")
+    rows = []
+    for line, cells in enumerate(lines, start=2):  # line 1 is the header
+        if line > IMPORT_MAX_LINES + 1:
+            raise RowError(
+                f"{name} has more than {IMPORT_MAX_LINES} lines, blank ones "
+                f"included; the limit is {IMPORT_MAX_LINES}."
+            )
+        if not any(cells):
+            continue
+        if len(rows) == IMPORT_MAX_ROWS:
+            raise RowError(
+                f"{name} has more than {IMPORT_MAX_ROWS} rows; the limit is "
+                f"{IMPORT_MAX_ROWS}."
+            )
+        row = dict(zip(header, cells, strict=False))
+        row["_line"] = line
+        rows.append(row)
     return rows
+
+
+def csv_lines(name: str, content: bytes) -> Iterator[list[str]]:
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise RowError(f"{name} is not UTF-8 text") from None
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        yield from reader
+    except csv.Error as error:
+        raise RowError(
+            f"{name}, line {reader.line_num}, cannot be read as CSV: {error}"
+        ) from None
+
+
+def workbook_lines(name: str, content: bytes) -> Iterator[list[str]]:
+    """The first sheet's rows as text, read only if the archive looks safe."""
+    check_workbook_archive(name, content)
+    unsafe = f"{name} is not a workbook we can read safely"
+    try:
+        workbook = openpyxl.load_workbook(
+            io.BytesIO(content), read_only=True, data_only=True
+        )
+    except (InvalidFileException, zipfile.BadZipFile, KeyError):
+        raise RowError(f"{name} is not an Excel workbook (.xlsx)") from None
+    # openpyxl raises many kinds of errors on malformed or hostile XML
+    # (defusedxml's among them); each means the same to the editor.
+    except Exception:
+        raise RowError(f"{unsafe}.") from None
+    try:
+        sheet = workbook.worksheets[0]
+        # Bounded, whatever size the sheet claims: openpyxl pads every row
+        # to the sheet's width and yields the missing rows as empty ones.
+        for row in sheet.iter_rows(
+            max_row=IMPORT_MAX_LINES + 2, max_col=IMPORT_MAX_COLUMNS, values_only=True
+        ):
+            yield [cell_text(cell) for cell in row]
+    except Exception:
+        raise RowError(f"{unsafe}.") from None
+    finally:
+        workbook.close()
+
+
+def check_workbook_archive(name: str, content: bytes) -> None:
+    """Refuse a zip bomb or an XML entity bomb before openpyxl opens it."""
+
+    def unsafe(why: str) -> RowError:
+        return RowError(f"{name} is not a workbook we can read safely: {why}.")
+
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(content))
+    except zipfile.BadZipFile:
+        raise RowError(f"{name} is not an Excel workbook (.xlsx)") from None
+    with archive:
+        members = archive.infolist()
+        if len(members) > XLSX_MAX_MEMBERS:
+            raise unsafe(f"it holds more than {XLSX_MAX_MEMBERS} files")
+        # zipfile never unpacks more than a member's declared size.
+        if sum(member.file_size for member in members) > XLSX_MAX_UNPACKED_BYTES:
+            limit = megabytes(XLSX_MAX_UNPACKED_BYTES)
+            raise unsafe(f"it unpacks to more than {limit}")
+        for member in members:
+            ratio = member.file_size / max(member.compress_size, 1)
+            if member.file_size > 2**20 and ratio > XLSX_MAX_COMPRESSION_RATIO:
+                raise unsafe(f"{member.filename} is compressed {ratio:.0f} to 1")
+        try:
+            for member in members:
+                if declares_xml_entities(archive, member):
+                    raise unsafe(f"{member.filename} declares XML entities")
+        except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError):
+            raise RowError(f"{name} is not an Excel workbook (.xlsx)") from None
+        except RuntimeError:  # encrypted
+            raise unsafe("it is encrypted") from None
+
+
+def declares_xml_entities(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> bool:
+    """Whether an XML member has a DOCTYPE or ENTITY declaration, which a
+    workbook never needs and an entity bomb does."""
+    if not member.filename.endswith((".xml", ".rels", ".vml")):
+        return False
+    overlap = max(len(declaration) for declaration in XML_DECLARATIONS)
+    tail = b""
+    with archive.open(member) as stream:
+        while chunk := stream.read(64 * 1024):
+            text = tail + chunk
+            if any(declaration in text for declaration in XML_DECLARATIONS):
+                return True
+            tail = text[-overlap:]
+    return False
 
 
 @dataclass
@@ -352,6 +631,8 @@ class ImportReport:
     updated: int = 0
     deleted: int = 0
     is_written: bool = False
+    # The race's classification changed since the preview: nothing written.
+    is_stale: bool = False
 
     @property
     def is_valid(self) -> bool:
@@ -382,6 +663,15 @@ def validation_messages(error: ValidationError) -> list[str]:
     ]
 
 
+@dataclass
+class ImportPlan:
+    """What a valid import writes: built in memory by the check."""
+
+    builder: EntryBuilder
+    entries: list[tuple[Entry, list[Driver]]] = field(default_factory=list)
+    removed: list[Entry] = field(default_factory=list)
+
+
 class ClassificationImport:
     """Replaces one race's classification with the rows of a file.
 
@@ -389,24 +679,82 @@ class ClassificationImport:
     surnames): a matching entry is updated and keeps its story, a new slug
     becomes a new entry, and an entry the file no longer lists is removed,
     unless it has a story, which would be lost: then nothing is imported.
+
+    With `fingerprint` (from `classification_fingerprint` at the preview),
+    nothing is imported if the race's classification changed since.
     """
 
-    def __init__(self, race: Race, rows: list[dict[str, str]], *, source: str = ""):
+    def __init__(
+        self,
+        race: Race,
+        rows: list[dict[str, str]],
+        *,
+        source: str = "",
+        fingerprint: str | None = None,
+    ):
         self.race = race
         self.rows = rows
         self.source = source
+        self.fingerprint = fingerprint
 
     def run(self, *, dry_run: bool = False) -> ImportReport:
-        report = self.check()
-        if not report.is_valid:
+        """Check every row; unless this is a dry run, import them all or none.
+
+        A dry run only reads, outside any transaction: on SQLite even an
+        atomic block that only reads would take the write lock.
+        """
+        if dry_run:
+            report, _ = self.plan()
             return report
-        with transaction.atomic():
-            self.write(report)
-            if dry_run or not report.is_valid:
-                transaction.set_rollback(True)
-            else:
-                report.is_written = True
-        return report
+        try:
+            with transaction.atomic():
+                # Two confirms of one race wait for each other (PostgreSQL;
+                # SQLite's transaction holds the write lock already).
+                list(Race.objects.select_for_update().filter(pk=self.race.pk))
+                self.race.refresh_from_db()
+                if self.fingerprint is not None and (
+                    classification_fingerprint(self.race) != self.fingerprint
+                ):
+                    return ImportReport(is_stale=True)
+                report, plan = self.plan()
+                if report.is_valid:
+                    self.write(plan)
+                    report.is_written = True
+                return report
+        except (IntegrityError, DataError) as error:
+            # Checked in memory first, so only a concurrent change gets here.
+            return ImportReport(
+                errors=[f"The database refused the import, so nothing changed: {error}"]
+            )
+
+    def plan(self) -> tuple[ImportReport, ImportPlan]:
+        """Check the rows and fill the entries in memory, writing nothing."""
+        report = self.check()
+        plan = ImportPlan(builder=EntryBuilder())
+        existing = {entry.slug: entry for entry in self.race.entries.all()}
+        rows = [line.row for line in report.lines if line.row]
+        known_up_to = known_prefix_end(row.position for row in rows)
+        for line in report.lines:
+            if line.row is None:
+                continue
+            line.errors.extend(name_problems(line.row))
+            if line.errors:
+                continue
+            entry = existing.get(line.row.slug) or Entry(race=self.race)
+            try:
+                drivers = plan.builder.fill_entry(
+                    entry, line.row, known_up_to=known_up_to
+                )
+            except ValidationError as error:
+                line.errors.extend(error.messages)
+                continue
+            plan.entries.append((entry, drivers))
+        slugs = {row.slug for row in rows}
+        plan.removed = [entry for slug, entry in existing.items() if slug not in slugs]
+        report.created = sum(1 for entry, _ in plan.entries if entry.pk is None)
+        report.updated = len(plan.entries) - report.created
+        report.deleted = len(plan.removed)
+        return report, plan
 
     def check(self) -> ImportReport:
         """Read every row and check the rows together, writing nothing."""
@@ -460,31 +808,82 @@ class ClassificationImport:
             for entry in entries.select_related("story")
         ]
 
-    def write(self, report: ImportReport):
-        rows = [line.row for line in report.lines]
+    def write(self, plan: ImportPlan):
         reason = (f"Imported from {self.source}" if self.source else "Imported")[:100]
-        existing = {entry.slug: entry for entry in self.race.entries.all()}
-        slugs = {row.slug for row in rows}
-        for slug, entry in existing.items():
-            if slug not in slugs:
-                delete_entry(entry, reason)
-                report.deleted += 1
+        # A race version marks the import, so that reverting the race to the
+        # version before undoes the whole import (races.history).
+        self.race._change_reason = reason
+        self.race.save()
+        for entry in plan.removed:
+            delete_entry(entry, reason)
         # Free numbers, places and grid slots first, so that two cars can
         # swap them; each entry's history records only its final values.
         self.race.entries.update(position=None, grid=None, car_number="")
-        builder = EntryBuilder()
-        known_up_to = known_prefix_end(row.position for row in rows)
-        for line in report.lines:
-            entry = existing.get(line.row.slug)
-            if entry is None:
-                entry = Entry(race=self.race)
-                report.created += 1
-            else:
-                entry.refresh_from_db()
-                report.updated += 1
+        plan.builder.save_planned()
+        for entry, drivers in plan.entries:
             entry._change_reason = reason
-            try:
-                with transaction.atomic():
-                    builder.save_entry(entry, line.row, known_up_to=known_up_to)
-            except ValidationError as error:
-                line.errors.extend(validation_messages(error))
+            entry.save()
+            set_crew(entry, drivers)
+
+
+def classification_fingerprint(race: Race) -> str:
+    """A digest of the race's classification as stored: it changes with any
+    save of the race's completeness, entries, crews or stories."""
+    entry_fields = [field.attname for field in Entry._meta.concrete_fields]
+    state = (
+        list(
+            Race.objects.filter(pk=race.pk).values_list("round_number", "completeness")
+        ),
+        list(race.entries.order_by("pk").values_list(*entry_fields)),
+        list(
+            Crew.objects.filter(entry__race=race)
+            .order_by("pk")
+            .values_list("pk", "entry_id", "driver_id", "order")
+        ),
+        list(Story.objects.filter(race=race).order_by("pk").values_list("pk", "entry")),
+    )
+    return hashlib.sha256(repr(state).encode()).hexdigest()
+
+
+TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{43}")
+
+
+@dataclass
+class PendingImport:
+    """A previewed file waiting for its confirm, kept on the server."""
+
+    user_id: int
+    race_id: int
+    filename: str
+    content: bytes
+    fingerprint: str
+
+
+def pending_import_key(token: str) -> str:
+    return f"pending-import:{token}"
+
+
+def keep_pending_import(pending: PendingImport) -> str:
+    """Keep a previewed file for its confirm; returns the token naming it."""
+    token = secrets.token_urlsafe(32)
+    cache.set(pending_import_key(token), pending, timeout=PENDING_IMPORT_SECONDS)
+    return token
+
+
+def pending_import(token: str, *, user_id: int, race_id: int) -> PendingImport | None:
+    """The file previewed by this user for this race, if the token is one."""
+    if not TOKEN_PATTERN.fullmatch(token):
+        return None
+    pending = cache.get(pending_import_key(token))
+    if (
+        not isinstance(pending, PendingImport)
+        or pending.user_id != user_id
+        or pending.race_id != race_id
+    ):
+        return None
+    return pending
+
+
+def forget_pending_import(token: str) -> None:
+    if TOKEN_PATTERN.fullmatch(token):
+        cache.delete(pending_import_key(token))

@@ -13,15 +13,72 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Prefetch, Q
-from django.db.models.functions import Lower
+from django.db.models.functions import Lower, Now
 from django.urls import reverse
-from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
+from .slugs import unique_slug
 from .text import PlainTextModel
 
 KM_PER_MILE = Decimal("1.609344")
 LB_PER_KG = Decimal("2.20462")
+
+
+class EditVersioned(models.Model):
+    """A row that counts its saves.
+
+    An edit form carries the version it was opened at, and a save from a
+    form opened before someone else's save is refused (races/editing.py).
+    """
+
+    edit_version = models.PositiveIntegerField(
+        default=0,
+        editable=False,
+        serialize=False,  # bookkeeping, not season data: fixtures leave it out
+        help_text="Goes up by one at every save.",
+    )
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        self.edit_version = self.stored_edit_version() + 1
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "edit_version"}
+        super().save(*args, **kwargs)
+
+    def stored_edit_version(self) -> int:
+        # A row put back from its history carries the version it had then.
+        if self.pk is None:
+            return self.edit_version
+        stored = (
+            type(self)
+            ._base_manager.filter(pk=self.pk)
+            .values_list("edit_version", flat=True)
+            .first()
+        )
+        return max(self.edit_version, stored or 0)
+
+
+def slug_not_empty(model_name: str) -> models.CheckConstraint:
+    """An empty slug would break every link to the row (NoReverseMatch)."""
+    return models.CheckConstraint(
+        condition=~Q(slug=""),
+        name=f"{model_name}_slug_not_empty",
+        violation_error_message="The slug cannot be empty.",
+    )
+
+
+def fill_slug(obj: models.Model, name: str, *, fallback: str) -> None:
+    """Give a row without a slug one made from its name, unique in its table."""
+    if obj.slug:
+        return
+    others = type(obj)._default_manager.exclude(pk=obj.pk)
+    obj.slug = unique_slug(
+        name,
+        fallback=fallback,
+        is_taken=lambda slug: others.filter(slug=slug).exists(),
+    )
 
 
 class SeasonQuerySet(models.QuerySet):
@@ -29,7 +86,7 @@ class SeasonQuerySet(models.QuerySet):
         return self.get(year=year)
 
 
-class Season(PlainTextModel, models.Model):
+class Season(PlainTextModel, EditVersioned):
     year = models.PositiveSmallIntegerField(unique=True)
     series_name = models.CharField(max_length=100, default="American Le Mans Series")
     source_note = models.TextField(
@@ -83,7 +140,7 @@ class PointsScaleQuerySet(models.QuerySet):
         return self.get(season__year=year, slug=slug)
 
 
-class PointsScale(PlainTextModel, models.Model):
+class PointsScale(PlainTextModel, EditVersioned):
     """The points for each class position in the races that use this scale."""
 
     season = models.ForeignKey(
@@ -116,6 +173,7 @@ class PointsScale(PlainTextModel, models.Model):
             models.UniqueConstraint(
                 fields=["season", "slug"], name="points_scale_slug_unique_in_season"
             ),
+            slug_not_empty("pointsscale"),
             models.CheckConstraint(
                 condition=Q(points__regex=POINTS_LIST_PATTERN),
                 name="points_scale_is_a_list_of_numbers",
@@ -197,6 +255,7 @@ class Circuit(PlainTextModel, models.Model):
                 condition=Q(length_mi__gt=0) | Q(length_mi__isnull=True),
                 name="circuit_length_positive",
             ),
+            slug_not_empty("circuit"),
         ]
 
     def __str__(self):
@@ -271,9 +330,14 @@ class Manufacturer(PlainTextModel, models.Model):
 
     class Meta:
         ordering = ["name"]
+        constraints = [slug_not_empty("manufacturer")]
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        fill_slug(self, self.name, fallback="make")
+        super().save(*args, **kwargs)
 
     def natural_key(self):
         return (self.slug,)
@@ -313,9 +377,14 @@ class CarModel(PlainTextModel, models.Model):
     class Meta:
         ordering = ["manufacturer__name", "name"]
         verbose_name = "car model"
+        constraints = [slug_not_empty("carmodel")]
 
     def __str__(self):
         return f"{self.manufacturer.name} {self.name}".strip()
+
+    def save(self, *args, **kwargs):
+        fill_slug(self, str(self), fallback="car")
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("races:car-detail", kwargs={"slug": self.slug})
@@ -422,9 +491,14 @@ class Team(PlainTextModel, models.Model):
 
     class Meta:
         ordering = ["name"]
+        constraints = [slug_not_empty("team")]
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        fill_slug(self, self.name, fallback="team")
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("races:team-detail", kwargs={"slug": self.slug})
@@ -458,13 +532,13 @@ class Driver(PlainTextModel, models.Model):
 
     class Meta:
         ordering = ["last_name", "first_name", "slug"]
+        constraints = [slug_not_empty("driver")]
 
     def __str__(self):
         return self.full_name
 
     def save(self, *args, **kwargs):
-        if not self.slug:
-            self.slug = slugify(self.full_name)
+        fill_slug(self, self.full_name, fallback="driver")
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -496,7 +570,7 @@ class RaceQuerySet(models.QuerySet):
         )
 
 
-class Race(PlainTextModel, models.Model):
+class Race(PlainTextModel, EditVersioned):
     class Status(models.TextChoices):
         SCHEDULED = "scheduled", "Scheduled"
         PROVISIONAL = "provisional", "Provisional"
@@ -580,6 +654,7 @@ class Race(PlainTextModel, models.Model):
             models.UniqueConstraint(
                 fields=["season", "slug"], name="race_slug_unique_in_season"
             ),
+            slug_not_empty("race"),
         ]
 
     def __str__(self):
@@ -632,7 +707,7 @@ class EntryQuerySet(models.QuerySet):
         )
 
 
-class Entry(PlainTextModel, models.Model):
+class Entry(PlainTextModel, EditVersioned):
     """One car in one race, with its result."""
 
     class Status(models.TextChoices):
@@ -727,6 +802,7 @@ class Entry(PlainTextModel, models.Model):
             models.UniqueConstraint(
                 fields=["race", "slug"], name="entry_slug_unique_in_race"
             ),
+            slug_not_empty("entry"),
             models.UniqueConstraint(
                 fields=["race", "car_number"],
                 condition=~Q(car_number=""),
@@ -881,7 +957,7 @@ class StoryQuerySet(models.QuerySet):
         )
 
 
-class Story(PlainTextModel, models.Model):
+class Story(PlainTextModel, EditVersioned):
     """What happened to one car in one race, in our own words."""
 
     race = models.ForeignKey(Race, on_delete=models.CASCADE, related_name="stories")
@@ -915,3 +991,34 @@ class Story(PlainTextModel, models.Model):
                     "this race."
                 }
             )
+
+
+class DatabaseMarkerQuerySet(models.QuerySet):
+    def has_held_a_season(self) -> bool:
+        """Whether a season was ever stored in this database, even if deleted since."""
+        return self.filter(name=DatabaseMarker.Name.HELD_A_SEASON).exists()
+
+
+class DatabaseMarker(models.Model):
+    """A fact about this database's past that no count of its rows can tell.
+
+    `held-a-season` is written by a database trigger (migration 0010) when
+    the first season is stored, however it is stored: fixtures, an import,
+    the admin. Deleting season data leaves it in place, so `load_fixtures`
+    never loads fixtures/ over a database that editors have emptied. It is
+    not season data: fixtures/ leave it out.
+    """
+
+    class Name(models.TextChoices):
+        HELD_A_SEASON = "held-a-season", "This database has held a season"
+
+    name = models.CharField(max_length=50, choices=Name.choices, unique=True)
+    created_at = models.DateTimeField(db_default=Now())
+
+    objects = DatabaseMarkerQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self):
+        return f"{self.get_name_display()} (since {self.created_at:%Y-%m-%d})"

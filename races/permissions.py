@@ -2,7 +2,8 @@
 
 EDITORS_GROUP = "Editors"
 
-# Every model of the races app; editors may add, change, delete and view them.
+# Every model of the races app; editors may add, change, delete and view them,
+# apart from ADMINISTRATOR_ONLY.
 SEASON_DATA_MODELS = [
     "season",
     "pointsscale",
@@ -19,6 +20,10 @@ SEASON_DATA_MODELS = [
     "story",
 ]
 ACTIONS = ["add", "change", "delete", "view"]
+# A season goes with its points scales and class regulations, which "Recently
+# deleted" does not bring back, and `make run` reloads fixtures/ into a
+# database without a season.
+ADMINISTRATOR_ONLY = {"delete_season"}
 
 
 def sync_editors_group(apps, schema_editor=None):
@@ -32,7 +37,9 @@ def sync_editors_group(apps, schema_editor=None):
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     group, _ = Group.objects.get_or_create(name=EDITORS_GROUP)
-    codenames = [f"{a}_{m}" for m in SEASON_DATA_MODELS for a in ACTIONS]
+    codenames = {
+        f"{a}_{m}" for m in SEASON_DATA_MODELS for a in ACTIONS
+    } - ADMINISTRATOR_ONLY
     group.permissions.set(
         Permission.objects.filter(
             content_type__app_label="races", codename__in=codenames

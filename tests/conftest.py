@@ -4,6 +4,7 @@ from django.core.management import call_command
 
 from races.fixtures import FIXTURE_NAME, models_in_dependency_order
 from races.history import record_current_state
+from races.models import DatabaseMarker
 
 from .factories import make_editor
 
@@ -68,3 +69,9 @@ def editor_client(client, editor):
     """The test client logged in as an editor."""
     client.force_login(editor)
     return client
+
+
+@pytest.fixture
+def fresh_database(empty_database):
+    """A database that has never held a season, as after the first migrate."""
+    DatabaseMarker.objects.all().delete()

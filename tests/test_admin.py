@@ -312,11 +312,7 @@ def test_import_confirmed_after_preview_replaces_the_classification(editor_clien
     assert race.entries.filter(crew__driver__last_name="Long").exists()
     response = editor_client.post(
         import_url(race),
-        {
-            "_confirm": "1",
-            "filename": preview.context["filename"],
-            "content": preview.context["content"],
-        },
+        {"_confirm": "1", "token": preview.context["token"]},
     )
     assert response.status_code == 302
     assert not race.entries.filter(crew__driver__last_name="Long").exists()

@@ -35,7 +35,7 @@ def run(*args, **options):
     return out.getvalue()
 
 
-def test_load_fixtures_fills_an_empty_database(empty_database):
+def test_load_fixtures_fills_an_empty_database(fresh_database):
     assert not Season.objects.exists()
     run("load_fixtures", verbosity=0)
     assert Race.objects.count() == 9
@@ -155,7 +155,7 @@ def test_import_results_refuses_an_unknown_round():
         run("import_results", MID_OHIO_RESULTS, season=2004, round_number=12)
 
 
-def test_load_fixtures_gives_every_row_a_first_history_record(empty_database):
+def test_load_fixtures_gives_every_row_a_first_history_record(fresh_database):
     run("load_fixtures", verbosity=0)
     race = Race.objects.get(slug="mid-ohio")
     assert race.history.count() == 1

@@ -25,7 +25,9 @@ class Command(BaseCommand):
         parser.add_argument("--season", type=int, required=True, help="e.g. 2004")
         parser.add_argument("--round", type=int, required=True, dest="round_number")
         parser.add_argument(
-            "--dry-run", action="store_true", help="Check everything, write nothing."
+            "--dry-run",
+            action="store_true",
+            help="Check everything in memory; write nothing, take no write lock.",
         )
 
     def handle(self, *args, file: Path, season: int, round_number: int, **options):

@@ -92,9 +92,9 @@ class Command(BaseCommand):
                 season=season, car_class=car_class, **facts
             )
             builder = EntryBuilder()
-            regulation.example_cars.set(
-                builder.car_model(f"{make} {model}") for make, model in examples
-            )
+            cars = [builder.car_model(f"{make} {model}") for make, model in examples]
+            builder.save_planned()
+            regulation.example_cars.set(cars)
 
     def create_points_scales(self, season) -> dict[str, PointsScale]:
         scales = {}
