@@ -21,7 +21,6 @@ import hashlib
 import io
 import re
 import secrets
-import unicodedata
 import zipfile
 import zlib
 from collections.abc import Iterator
@@ -49,6 +48,7 @@ from .models import (
     Team,
 )
 from .slugs import has_letters_or_digits, name_slug, unique_slug
+from .text import control_character
 
 # What one uploaded or imported file may hold. A season's largest race has
 # about 50 cars; these limits leave room and bound the work of one request.
@@ -172,8 +172,7 @@ def control_character_columns(raw: dict[str, str]) -> list[str]:
     return [
         column
         for column, value in raw.items()
-        if isinstance(value, str)
-        and any(unicodedata.category(character) == "Cc" for character in value)
+        if isinstance(value, str) and control_character(value)
     ]
 
 
