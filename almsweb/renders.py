@@ -13,6 +13,7 @@ timeout) never leaves a slot taken.
 """
 
 import fcntl
+import logging
 from functools import wraps
 from pathlib import Path
 
@@ -21,6 +22,8 @@ from django.http import HttpResponse
 from django.utils.cache import add_never_cache_headers
 
 RETRY_AFTER_SECONDS = 5
+
+logger = logging.getLogger(__name__)
 
 
 def take_render_slot():
@@ -47,6 +50,9 @@ def busy_response() -> HttpResponse:
         headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
     )
     add_never_cache_headers(response)
+    # Shed load, not a server error: logged here at INFO rather than by
+    # django.request as an error (an error tracker would count each one).
+    response._has_been_logged = True
     return response
 
 
@@ -60,6 +66,7 @@ def bounded_render(view):
     def bounded(request, *args, **kwargs):
         slot = take_render_slot()
         if slot is None:
+            logger.info("Every render slot is busy: 503 for %s", request.path)
             return busy_response()
         with slot:
             return view(request, *args, **kwargs)

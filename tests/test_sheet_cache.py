@@ -166,6 +166,17 @@ def test_busy_renders_answer_503_with_retry_after(client, pdf_renders, render_sl
     assert pdf_renders == []
 
 
+def test_busy_render_is_not_logged_as_a_server_error(
+    client, pdf_renders, render_slots, caplog
+):
+    held = renders.take_render_slot()
+    try:
+        client.get(STANDINGS_PDF)
+    finally:
+        held.close()
+    assert not [r for r in caplog.records if r.levelname in ("ERROR", "CRITICAL")]
+
+
 def test_busy_renders_still_serve_cached_pages_and_sheets(
     client, pdf_renders, render_slots
 ):
