@@ -55,7 +55,7 @@ CACHED_PAGES = [
     "/drivers/",
     "/classes/",
 ]
-ACCESS_LOG_FORMAT = '%(h)s "%(r)s" %(s)s %(M)sms'
+ACCESS_LOG_FORMAT = '%(t)s "%(r)s" %(s)s %(M)sms'
 VISITORS = 6
 ATTACKERS = 3
 TIMEOUT = 30
@@ -67,6 +67,7 @@ class Tally:
     def __init__(self):
         self.lock = threading.Lock()
         self.page_ms = []
+        self.slowest = (0.0, "", "")  # ms, path, wall-clock time it ended
         self.errors = []
         self.shed = 0
         self.sheets = 0
@@ -240,6 +241,7 @@ def visitor(base: str, deadline: float, tally: Tally) -> None:
         elapsed = (time.perf_counter() - started) * 1000
         with tally.lock:
             tally.page_ms.append(elapsed)
+            tally.slowest = max(tally.slowest, (elapsed, path, time.strftime("%X")))
         if status != 200:
             tally.error(f"{path}: {status}")
 
@@ -370,6 +372,8 @@ def percentile(values: list[float], share: float) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=60)
+    parser.add_argument("--visitors", type=int, default=VISITORS)
+    parser.add_argument("--attackers", type=int, default=ATTACKERS)
     args = parser.parse_args()
     bench.say("Building the scratch site in var/soak ...")
     race_id, slugs = setup_site()
@@ -385,18 +389,18 @@ def main() -> None:
             deadline = time.monotonic() + args.seconds
             threads = [
                 threading.Thread(target=visitor, args=(base, deadline, tally))
-                for _ in range(VISITORS)
+                for _ in range(args.visitors)
             ]
             threads += [
                 threading.Thread(target=attacker, args=(base, deadline, tally, slugs))
-                for _ in range(ATTACKERS)
+                for _ in range(args.attackers)
             ]
             threads.append(
                 threading.Thread(target=editor, args=(base, deadline, tally, race_id))
             )
             bench.say(
-                f"Soaking {base} for {args.seconds} s: {VISITORS} visitors, "
-                f"{ATTACKERS} attackers, 1 editor ..."
+                f"Soaking {base} for {args.seconds} s: {args.visitors} visitors, "
+                f"{args.attackers} attackers, 1 editor ..."
             )
             for thread in threads:
                 thread.start()
@@ -414,6 +418,7 @@ def main() -> None:
         f"p50 {statistics.median(pages):.1f} ms, p99 {percentile(pages, 0.99):.1f} ms, "
         f"max {max(pages):.1f} ms"
     )
+    bench.say("  slowest: {:.0f} ms for {} (ended {})".format(*tally.slowest))
     worker_ms = worker_ms_of_cached_pages(log_path) or [0.0]
     bench.say(
         f"  in the workers (without waiting for one): "
