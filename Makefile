@@ -11,7 +11,7 @@ PYTHON ?= $(shell for candidate in python3.13 python3.12 python3 python; do \
 	if $$candidate -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; \
 	then echo $$candidate; break; fi; done)
 
-.PHONY: help install setup run test lint format check static data bench bench-pdf clean
+.PHONY: help install setup run test lint format check static data bench bench-pdf soak clean
 
 help:
 	@echo "make run    set up and serve the site at http://127.0.0.1:$(PORT)"
@@ -22,6 +22,7 @@ help:
 	@echo "make data   rebuild fixtures/ from $(SHARED_DATA)"
 	@echo "make bench  load-test production serving on 127.0.0.1 (about 2 minutes)"
 	@echo "make bench-pdf  time the Mid-Ohio results PDF"
+	@echo "make soak   a minute of mixed load and editing on 127.0.0.1 (scratch site)"
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	@if [ -z "$(PYTHON)" ]; then \
@@ -82,6 +83,11 @@ bench: setup
 	@command -v wrk >/dev/null || { apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
 	$(PY) bench/run.py
+
+# A minute of cached pages, uncacheable sheet requests and an editor saving
+# every second, against a scratch site in var/soak: p99, errors, lost edits.
+soak: install
+	$(PY) bench/soak.py
 
 clean:
 	rm -rf $(VENV) var

@@ -6,24 +6,36 @@ every anonymous visitor. Any change to the season data stores a new data
 version (see `races.apps`), so pages cached under the old one are never
 read again; they only wait to expire.
 
-A page is served from the cache only to requests without a session cookie,
-and stored only when it is a plain 200 that set no cookie, used no CSRF
-token or CSP nonce and was not seen by a logged-in user, so a cached page
-never carries one visitor's data to another. The admin is never cached.
+A page is keyed by the data version and its URL with only the query
+parameters its view reads (see `page_query`), so `?cb=1`, `?cb=2`... are one
+page, rendered once.
+
+A page is served from the cache to every request that has no session of a
+logged-in user (a made-up session cookie is no way around the cache), and
+stored only when it is a plain 200 that set no cookie, used no CSRF token or
+CSP nonce and was not seen by a logged-in user, so a cached page never
+carries one visitor's data to another. The admin is never cached.
 """
 
 import time
 from hashlib import md5
+from importlib import import_module
 
 from django.conf import settings
+from django.contrib.auth import SESSION_KEY
 from django.core.cache import cache
 from django.db import transaction
-from django.http import HttpResponse
-from django.urls import reverse
+from django.http import HttpResponse, QueryDict
+from django.urls import Resolver404, resolve, reverse
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
 
 DATA_VERSION_KEY = "data-version"
+SECOND = 1_000_000_000  # in the data version's unit, nanoseconds
+# Pages of these URL namespaces read no query parameter but those their view
+# names in `query_parameters`; every other parameter is dropped before the
+# view runs. Elsewhere (the API, the sitemap) the whole query string counts.
+PAGES_WITH_DECLARED_PARAMETERS = ("races",)
 # Pages each worker process also keeps in memory. The key names the data
 # version, so a kept page can never be stale: a change makes a new key.
 LOCAL_PAGES = 200
@@ -36,28 +48,110 @@ def data_version() -> int:
     version = cache.get(DATA_VERSION_KEY)
     if version is None:
         # Lost with a cache restart or eviction. Pages cached before may be
-        # stale, so start a new version rather than guess the old one.
-        version = time.time_ns()
+        # stale, so start a new version, in a second of its own (see
+        # bump_data_version), rather than guess the old one.
+        version = (time.time_ns() // SECOND + 1) * SECOND
         if not cache.add(DATA_VERSION_KEY, version, timeout=None):
             version = cache.get(DATA_VERSION_KEY, version)
     return version
 
 
 def bump_data_version() -> None:
-    """Make every cached page stale."""
-    # Never backwards, even if this host's clock is behind another's: the
-    # version is also the pages' Last-Modified date.
+    """Make every cached page stale, after a committed change.
+
+    The new version starts a later whole second than the last one: it is
+    also the pages' Last-Modified date, which has one-second resolution, so
+    a client holding the page of a version made earlier in the same second
+    must not be told by If-Modified-Since that its copy is current.
+    """
+    previous = cache.get(DATA_VERSION_KEY) or time.time_ns()
+    next_second = (previous // SECOND + 1) * SECOND
+    cache.set(DATA_VERSION_KEY, max(time.time_ns(), next_second), timeout=None)
+
+
+def mark_uncommitted_change() -> None:
+    """Make every cached page stale, within the same second if need be.
+
+    For pages this connection renders before its transaction commits; the
+    commit then calls `bump_data_version()`.
+    """
+    # Never backwards, even if this host's clock is behind another's.
     previous = cache.get(DATA_VERSION_KEY) or 0
     cache.set(DATA_VERSION_KEY, max(time.time_ns(), previous + 1), timeout=None)
 
 
+class BumpAfterCommit:
+    """`bump_data_version()`, registered once per transaction: saving many
+    rows in one transaction moves Last-Modified on by one second, not one a
+    row."""
+
+    def __init__(self):
+        self.done = False
+
+    def __call__(self):
+        self.done = True
+        bump_data_version()
+
+
 def data_changed(sender, using=None, **kwargs) -> None:
     """Signal receiver for any change to the season data."""
-    bump_data_version()
-    # Once more after the commit: another process may have rendered a page
-    # from the rows before the change and cached it under the version just
-    # set.
-    transaction.on_commit(bump_data_version, using=using)
+    mark_uncommitted_change()
+    # Again after the commit: another process may have rendered a page from
+    # the rows before the change and cached it under the version just set.
+    connection = transaction.get_connection(using)
+    if not any(
+        isinstance(callback, BumpAfterCommit) and not callback.done
+        for _, callback, _ in connection.run_on_commit
+    ):
+        transaction.on_commit(BumpAfterCommit(), using=using)
+
+
+def has_logged_in_session(request) -> bool:
+    """Whether the request's session cookie names a session with a logged-in
+    user (one look-up; a made-up cookie names no session)."""
+    session_key = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
+    if not session_key:
+        return False
+    session = import_module(settings.SESSION_ENGINE).SessionStore(session_key)
+    return session.get(SESSION_KEY) is not None
+
+
+def page_query(request) -> str | None:
+    """The query string of the parameters the page's view reads, normalised,
+    or None when the view does not say (then all of it counts).
+
+    A view names them in `query_parameters`, a dict of parameter name to a
+    function that normalises its value (None keeps the value as sent).
+    """
+    try:
+        match = resolve(request.path_info)
+    except Resolver404:
+        return None
+    view = getattr(match.func, "view_class", match.func)
+    parameters = getattr(view, "query_parameters", None)
+    if parameters is None:
+        if match.namespace not in PAGES_WITH_DECLARED_PARAMETERS:
+            return None
+        parameters = {}
+    query = QueryDict(mutable=True)
+    for name, normalise in sorted(parameters.items()):
+        value = request.GET.get(name)
+        if normalise is not None:
+            value = normalise(value)
+        if value is not None:
+            query[name] = value
+    return query.urlencode()
+
+
+def keep_only_page_parameters(request) -> None:
+    """Drop the query parameters the page does not read, so the page is
+    rendered from exactly what its cache key names: a parameter that is
+    ignored can never be written into the page every visitor is served (for
+    example through the sort links, which repeat the query string)."""
+    query = page_query(request)
+    if query is not None:
+        request.META["QUERY_STRING"] = query
+        request.GET = QueryDict(query)
 
 
 class PublicPageCacheMiddleware:
@@ -75,6 +169,7 @@ class PublicPageCacheMiddleware:
     def __call__(self, request):
         if not self.may_use_cache(request):
             return self.get_response(request)
+        keep_only_page_parameters(request)
         version = data_version()
         key = f"page:{version}:{md5(request.build_absolute_uri().encode()).hexdigest()}"
         stored = self.local_pages.get(key) or cache.get(key)
@@ -93,7 +188,7 @@ class PublicPageCacheMiddleware:
         return get_conditional_response(
             request,
             etag=headers["ETag"],
-            last_modified=version // 1_000_000_000,
+            last_modified=version // SECOND,
             response=response,
         )
 
@@ -103,9 +198,9 @@ class PublicPageCacheMiddleware:
         return (
             settings.PAGE_CACHE_SECONDS > 0
             and request.method in ("GET", "HEAD")
-            and settings.SESSION_COOKIE_NAME not in request.COOKIES
             and "HTTP_AUTHORIZATION" not in request.META
             and not request.path.startswith(self.admin_prefix)
+            and not has_logged_in_session(request)
         )
 
     def may_store(self, request, response) -> bool:
@@ -123,12 +218,23 @@ class PublicPageCacheMiddleware:
         )
 
     def store(self, key, response, version) -> tuple:
+        """Store the page unless another worker stored it first; either way
+        return the stored one, so every worker serves the same bytes under
+        the same ETag."""
         content = response.content
-        response["ETag"] = f'"{md5(content, usedforsecurity=False).hexdigest()}"'
-        response["Last-Modified"] = http_date(version // 1_000_000_000)
+        response["ETag"] = strong_etag(content, version)
+        response["Last-Modified"] = http_date(version // SECOND)
         # Browsers and CDNs may keep the page, but ask each time whether it
         # is still current (a cheap 304 when it is).
         patch_cache_control(response, public=True, max_age=0, must_revalidate=True)
         stored = (response.status_code, dict(response.headers.items()), content)
-        cache.set(key, stored, timeout=settings.PAGE_CACHE_SECONDS)
-        return stored
+        if cache.add(key, stored, timeout=settings.PAGE_CACHE_SECONDS):
+            return stored
+        return cache.get(key) or stored
+
+
+def strong_etag(content: bytes, version: int) -> str:
+    """A strong validator: new with every data version, and different for
+    different bytes (a sheet drawn again after its cache entry expired may
+    differ in its printed time)."""
+    return f'"{version:x}-{md5(content, usedforsecurity=False).hexdigest()}"'

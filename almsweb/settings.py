@@ -159,6 +159,13 @@ else:
 # How long a rendered public page is kept. Any data change makes it stale
 # at once (see almsweb/cache.py); this only bounds the space old pages take.
 PAGE_CACHE_SECONDS = int(os.environ.get("DJANGO_PAGE_CACHE_SECONDS", 24 * 3600))
+# How many sheets, share cards and exports one host draws at once, across
+# all its workers; more at once are answered 503 (see almsweb/renders.py).
+# By default half the CPUs, so the other half keeps serving cached pages.
+RENDER_SLOTS = int(
+    os.environ.get("DJANGO_RENDER_SLOTS", max(1, (os.cpu_count() or 2) // 2))
+)
+RENDER_SLOT_DIR = VAR_DIR / "render-slots"
 
 AUTHENTICATION_BACKENDS = [
     # Refuses logins from a username and address after too many failures.

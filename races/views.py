@@ -5,9 +5,12 @@ from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.views.generic import DetailView, ListView, TemplateView
 from django_tables2 import RequestConfig
 from django_tables2.export import TableExport
+
+from almsweb.renders import bounded_render
 
 from . import charts, classification, search, standings
 from .cards import race_card_png
@@ -142,6 +145,8 @@ class PdfMixin:
     ?paper=letter. Subclasses name the file with `pdf_file_name(variant)`."""
 
     landscape = False
+    # The page cache keeps one PDF per paper size, whatever else the URL says.
+    query_parameters = {"paper": paper_from}
 
     def render_to_response(self, context, **response_kwargs):
         paper = paper_from(self.request.GET.get("paper"))
@@ -190,6 +195,7 @@ class StandingsPrintView(StandingsView):
         return context
 
 
+@method_decorator(bounded_render, name="dispatch")
 class StandingsPdfView(PdfMixin, StandingsPrintView):
     """The championship tables as a PDF, landscape for the round columns."""
 
@@ -258,6 +264,7 @@ def scored_classification(race) -> list[classification.ClassifiedEntry]:
 
 class RaceDetailView(RaceMixin, DetailView):
     template_name = "races/race_detail.html"
+    query_parameters = {CLASS_FILTER_PARAM: None, "sort": None}
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -358,6 +365,7 @@ class RaceResultsPrintView(RaceMixin, DetailView):
         return context
 
 
+@method_decorator(bounded_render, name="dispatch")
 class RaceResultsPdfView(PdfMixin, RaceResultsPrintView):
     """The classification sheet as a PDF."""
 
@@ -365,6 +373,7 @@ class RaceResultsPdfView(PdfMixin, RaceResultsPrintView):
         return sheet_file_name(self.object, "pdf", variant)
 
 
+@method_decorator(bounded_render, name="dispatch")
 class RaceResultsExportView(RaceMixin, DetailView):
     """The classification as CSV, XLSX or JSON (see README for the columns)."""
 
@@ -503,6 +512,7 @@ class CircuitDetailView(DetailView):
 
 class SearchView(TemplateView):
     template_name = "races/search.html"
+    query_parameters = {"q": None}
 
     def get(self, request, *args, **kwargs):
         query = request.GET.get("q", "").strip()
@@ -516,6 +526,7 @@ class SearchView(TemplateView):
         return self.render_to_response(context)
 
 
+@bounded_render
 def race_card(request, year, slug):
     """The race's share card (Open Graph image) as a PNG."""
     race = get_object_or_404(
