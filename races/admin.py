@@ -11,7 +11,7 @@ from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import history
-from .classification import CarResult, classification_problems
+from .checks import CarResult, classification_problems
 from .editing import VersionCheckedForm, stale_message_lines
 from .importing import (
     IMPORT_MAX_BYTES,
@@ -515,21 +515,6 @@ class EntryInlineForm(VersionCheckedForm):
         return entry
 
 
-def car_result(entry: Entry, **values) -> CarResult:
-    """An entry as the checks across a race's cars see it, with `values`
-    standing in for its own."""
-    values = {
-        "car_number": entry.car_number,
-        "slug": entry.slug,
-        "position": entry.position,
-        "grid": entry.grid,
-        "laps": entry.laps,
-        **values,
-    }
-    crew = " / ".join(driver.last_name for driver in entry.crew_drivers)
-    return CarResult(key=entry, crew=crew, **values)
-
-
 class EntryInlineFormSet(LabelledInlineFormSet):
     """A race's classification, checked as a whole before anything is saved."""
 
@@ -540,18 +525,10 @@ class EntryInlineFormSet(LabelledInlineFormSet):
             data = getattr(form, "cleaned_data", None)
             if not data or self._should_delete_form(form):
                 continue
-            cars.append(
-                CarResult(
-                    key=form,
-                    car_number=data.get("car_number") or "",
-                    slug=data.get("slug") or "",
-                    crew=" / ".join(d.last_name for d in data.get("crew_drivers", [])),
-                    position=data.get("position"),
-                    grid=data.get("grid"),
-                    laps=data.get("laps"),
-                )
-            )
-        cars += [car_result(entry) for entry in self.cars_added_since_opened()]
+            cars.append(CarResult.from_form(form))
+        cars += [
+            CarResult.from_entry(entry) for entry in self.cars_added_since_opened()
+        ]
         problems = classification_problems(cars, is_complete=self.instance.is_complete)
         if problems:
             raise ValidationError([problem.message for problem in problems])
@@ -804,14 +781,14 @@ class EntryAdminForm(VersionCheckedForm):
         others = race.entries.exclude(pk=self.instance.pk).prefetch_related(
             "crew__driver"
         )
-        edited = car_result(
+        edited = CarResult.from_entry(
             self.instance,
             **{
                 name: cleaned_data.get(name)
                 for name in ("car_number", "slug", "position", "grid", "laps")
             },
         )
-        cars = [car_result(entry) for entry in others] + [edited]
+        cars = [CarResult.from_entry(entry) for entry in others] + [edited]
         problems = classification_problems(cars, is_complete=race.is_complete)
         if problems:
             raise ValidationError([problem.message for problem in problems])

@@ -19,9 +19,11 @@ from ninja import Field, NinjaAPI, Path, Schema
 from ninja.errors import HttpError
 from ninja.pagination import PageNumberPagination, paginate
 
-from . import classification, standings
+from . import standings
+from .classification import ClassifiedEntry
 from .models import Driver, Race, Season, Team
-from .views import results_of, scored_classification, season_results
+from .results import results_of_competitor, scored_classification, season_results
+from .standings import ScoredEntry
 
 PAGE_SIZE = 50
 MAX_PAGE_SIZE = 100
@@ -367,7 +369,7 @@ def race_summary(race) -> dict:
     }
 
 
-def classification_row(row: classification.ClassifiedEntry) -> dict:
+def classification_row(row: ScoredEntry) -> dict:
     entry = row.entry
     score = row.score
     return {
@@ -391,7 +393,7 @@ def classification_row(row: classification.ClassifiedEntry) -> dict:
     }
 
 
-def result_data(row: classification.ClassifiedEntry) -> dict:
+def result_data(row: ClassifiedEntry) -> dict:
     entry = row.entry
     return {
         "season": entry.race.season.year,
@@ -461,11 +463,7 @@ def get_race(request, year: int, slug: str = Slug):
     Class positions are derived from the overall order; in a partial
     classification they are null where no source states them.
     """
-    race = get_object_or_404(
-        Race.objects.select_related("season", "circuit", "points_scale"),
-        season__year=year,
-        slug=slug,
-    )
+    race = get_object_or_404(Race.objects.for_detail(), season__year=year, slug=slug)
     rows = scored_classification(race)
     return {
         **race_summary(race),
@@ -496,9 +494,7 @@ def list_drivers(request):
 def get_driver(request, slug: str = Slug):
     """A driver with every known result, in calendar order."""
     driver = get_object_or_404(Driver, slug=slug)
-    driver.results = [
-        result_data(row) for row in results_of(entries__crew__driver=driver)
-    ]
+    driver.results = [result_data(row) for row in results_of_competitor(driver)]
     return driver
 
 
@@ -521,7 +517,7 @@ def list_teams(request):
 def get_team(request, slug: str = Slug):
     """A team with every car it entered, in calendar order."""
     team = get_object_or_404(Team, slug=slug)
-    team.results = [result_data(row) for row in results_of(entries__team=team)]
+    team.results = [result_data(row) for row in results_of_competitor(team)]
     return team
 
 

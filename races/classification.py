@@ -4,17 +4,18 @@ Class positions are never typed twice: they follow from the overall order.
 In a partial classification the order only tells a class position while every
 place above the car is known; beyond that, a class position stated by a
 source (`reported_class_position`) is used, and otherwise it stays unknown.
+
+This module only reads entries. Points are added by standings.py, which owns
+`ScoredEntry`; sorting and sheet blocks live with the tables (tables.py), and
+the checks on editors' input in checks.py.
 """
 
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import Any
 
-from .models import Entry
-
-if TYPE_CHECKING:
-    from .standings import Score
+from .models import CarClass, Driver, Entry, Race
 
 UNKNOWN_LAST = 10_000
 
@@ -30,7 +31,7 @@ BLOCK_ORDER = {
 }
 
 
-@dataclass
+@dataclass(frozen=True)
 class ClassifiedEntry:
     """An entry with the values derived from its place in the race."""
 
@@ -38,9 +39,7 @@ class ClassifiedEntry:
     class_position: int | None = None
     laps_behind_class_leader: int | None = None
     is_class_winner: bool = False
-    drivers: list = field(default_factory=list)
-    # Championship points, set by standings.award_points.
-    score: "Score | None" = None
+    drivers: list[Driver] = field(default_factory=list)
 
     @property
     def label(self) -> str:
@@ -66,82 +65,11 @@ class ClassifiedEntry:
         return (self.entry.car_class.display_order, *self.sort_key)
 
 
-# Blocks of a printed classification sheet, in order, with their headings.
-SHEET_BLOCKS = {
-    Entry.Status.RUNNING: (0, "Classified"),
-    Entry.Status.CLASSIFIED: (0, "Classified"),
-    Entry.Status.NOT_CLASSIFIED: (1, "Not classified"),
-    Entry.Status.RETIRED: (2, "Retired (DNF)"),
-    Entry.Status.DISQUALIFIED: (3, "Disqualified"),
-    Entry.Status.DID_NOT_START: (4, "Did not start (DNS)"),
-    Entry.Status.UNKNOWN: (5, "Status not known"),
-}
-
-
-def sheet_block(row: ClassifiedEntry) -> str:
-    """The heading of the block a row is printed under on a classification sheet."""
-    return SHEET_BLOCKS[row.entry.status][1]
-
-
-def in_sheet_order(rows: list[ClassifiedEntry]) -> list[ClassifiedEntry]:
-    """Rows as on a printed sheet: by block, then in official order.
-
-    Retired cars keep the overall place their laps earned, but are printed
-    in their own block below the classified cars.
-    """
-    return sorted(
-        rows, key=lambda row: (SHEET_BLOCKS[row.entry.status][0], row.sort_key)
-    )
-
-
-def car_number_value(number: str) -> tuple | None:
-    """Car numbers sort as numbers: 3 before 16, '007' as 7."""
-    if not number:
-        return None
-    digits = "".join(char for char in number if char.isdigit())
-    return (int(digits) if digits else UNKNOWN_LAST, number)
-
-
-def name_or_none(value) -> str | None:
-    return str(value).casefold() if value else None
-
-
-# How the results table sorts by each column; None means unknown.
-SORT_VALUES = {
-    "position": lambda row: row.sort_key,
-    "car_class": lambda row: row.class_sort_key,
-    "class_position": lambda row: row.class_position,
-    "car_number": lambda row: car_number_value(row.entry.car_number),
-    "team": lambda row: name_or_none(row.entry.team),
-    "drivers": lambda row: tuple(d.last_name.casefold() for d in row.drivers) or None,
-    "car": lambda row: name_or_none(row.entry.car_model),
-    "tyre": lambda row: name_or_none(row.entry.tyre and row.entry.get_tyre_display()),
-    "laps": lambda row: row.entry.laps,
-    "laps_behind": lambda row: row.laps_behind_class_leader,
-    "status": lambda row: BLOCK_ORDER[row.entry.status],
-    "points": lambda row: (
-        row.score.points if row.score and row.score.is_known else None
-    ),
-}
-
-
-def order_rows(
-    rows: list[ClassifiedEntry], column: str, *, descending: bool = False
-) -> list[ClassifiedEntry]:
-    """Rows sorted by one column, ties in official order, unknown values last."""
-    value = SORT_VALUES[column]
-    official = sorted(rows, key=lambda row: row.sort_key)
-    known = [row for row in official if value(row) is not None]
-    unknown = [row for row in official if value(row) is None]
-    known.sort(key=value, reverse=descending)
-    return known + unknown
-
-
 def known_prefix_end(positions: Iterable[int | None]) -> int:
     """The last overall position up to which every place is known."""
-    positions = set(positions)
+    known = set(positions)
     end = 0
-    while end + 1 in positions:
+    while end + 1 in known:
         end += 1
     return end
 
@@ -170,14 +98,14 @@ def derive_class_positions(entries: list[Entry]) -> dict[int, int | None]:
 
 def classify(entries: Iterable[Entry]) -> list[ClassifiedEntry]:
     """The race's entries in official order with class positions and gaps."""
-    entries = list(entries)
-    class_positions = derive_class_positions(entries)
+    race_entries = list(entries)
+    class_positions = derive_class_positions(race_entries)
     leader_laps: dict[int, int] = {}
-    for entry in entries:
+    for entry in race_entries:
         if class_positions[entry.pk] == 1 and entry.laps is not None:
             leader_laps[entry.car_class_id] = entry.laps
     rows = []
-    for entry in entries:
+    for entry in race_entries:
         class_position = class_positions[entry.pk]
         leader = leader_laps.get(entry.car_class_id)
         behind = None
@@ -196,9 +124,11 @@ def classify(entries: Iterable[Entry]) -> list[ClassifiedEntry]:
     return rows
 
 
-def podiums(rows: list[ClassifiedEntry]) -> list[tuple]:
+def podiums(
+    rows: list[ClassifiedEntry],
+) -> list[tuple[CarClass, list[ClassifiedEntry]]]:
     """Per class, in class order, the known top three as (class, rows)."""
-    by_class: dict = defaultdict(list)
+    by_class: dict[CarClass, list[ClassifiedEntry]] = defaultdict(list)
     for row in rows:
         if row.class_position in (1, 2, 3):
             by_class[row.entry.car_class].append(row)
@@ -245,7 +175,8 @@ class FieldCount:
         return self.starters if self.is_complete else self.reported_starters
 
 
-def count_field(race, rows: list[ClassifiedEntry]) -> FieldCount:
+def count_field(race: Race, rows: list[ClassifiedEntry]) -> FieldCount:
+    """What the race's data knows about its field."""
     return FieldCount(
         entries=len(rows),
         starters=sum(1 for row in rows if row.entry.has_started),
@@ -266,6 +197,7 @@ class RecordSummary:
 
 
 def summarise(rows: list[ClassifiedEntry]) -> RecordSummary:
+    """The entries, starts, class wins and podiums among the rows."""
     started = [row for row in rows if row.entry.has_started]
     return RecordSummary(
         entries=len(rows),
@@ -279,17 +211,19 @@ def summarise(rows: list[ClassifiedEntry]) -> RecordSummary:
 class ClassWinTally:
     """A crew's known class wins in a season, with the races they came in."""
 
-    drivers: list
-    races: list = field(default_factory=list)
+    drivers: list[Driver]
+    races: list[Race] = field(default_factory=list)
 
 
-def class_win_tallies(calendar: list[dict]) -> list[tuple]:
+def class_win_tallies(
+    calendar: list[dict[str, Any]],
+) -> list[tuple[CarClass, list[ClassWinTally]]]:
     """Per class, the crews that won rounds, most wins first.
 
     `calendar` is a list of {"race", "winners"} items as built for the
     season calendar.
     """
-    tallies: dict = defaultdict(dict)
+    tallies: dict[CarClass, dict[frozenset[int], ClassWinTally]] = defaultdict(dict)
     for item in calendar:
         for row in item["winners"]:
             crew = frozenset(driver.pk for driver in row.drivers)
@@ -303,107 +237,3 @@ def class_win_tallies(calendar: list[dict]) -> list[tuple]:
             tallies.items(), key=lambda item: item[0].display_order
         )
     ]
-
-
-@dataclass
-class CarResult:
-    """One car of a classification being entered, for the checks across cars."""
-
-    key: object  # where the car came from: a form or a file line
-    car_number: str = ""
-    slug: str = ""
-    crew: str = ""  # surnames, e.g. 'Lehto / Werner'
-    position: int | None = None
-    grid: int | None = None
-    laps: int | None = None
-
-    @property
-    def label(self) -> str:
-        """'#38', or the crew's surnames when the number is unknown."""
-        if self.car_number:
-            return f"#{self.car_number}"
-        return self.crew or self.slug
-
-
-@dataclass
-class Problem:
-    """A mistake in a classification, in the editor's terms."""
-
-    keys: list
-    message: str
-
-
-def _named(cars: list[CarResult], name=lambda car: car.label) -> str:
-    names = [name(car) for car in cars]
-    return ", ".join(names[:-1]) + f" and {names[-1]}"
-
-
-def _shared(cars: list[CarResult], value) -> dict:
-    by_value = defaultdict(list)
-    for car in cars:
-        if value(car) not in (None, ""):
-            by_value[value(car)].append(car)
-    return {key: found for key, found in by_value.items() if len(found) > 1}
-
-
-def classification_problems(
-    cars: list[CarResult], *, is_complete: bool
-) -> list[Problem]:
-    """What is wrong across the cars of one race: duplicates, gaps, laps."""
-    problems = []
-    for slug, found in _shared(cars, lambda car: car.slug).items():
-        problems.append(
-            Problem(
-                [car.key for car in found],
-                f"{_named(found)} share the slug '{slug}'; each car needs its own.",
-            )
-        )
-    for number, found in _shared(cars, lambda car: car.car_number).items():
-        crews = _named(found, lambda car: car.crew or car.slug)
-        problems.append(
-            Problem(
-                [car.key for car in found], f"Car number {number} is used by {crews}."
-            )
-        )
-    for position, found in sorted(_shared(cars, lambda car: car.position).items()):
-        problems.append(
-            Problem(
-                [car.key for car in found],
-                f"Position {position} is used by {_named(found)}.",
-            )
-        )
-    for grid, found in sorted(_shared(cars, lambda car: car.grid).items()):
-        problems.append(
-            Problem(
-                [car.key for car in found],
-                f"Grid position {grid} is used by {_named(found)}.",
-            )
-        )
-    positions = {car.position for car in cars if car.position}
-    if is_complete and positions:
-        missing = [p for p in range(1, max(positions) + 1) if p not in positions]
-        if missing:
-            listed = ", ".join(str(p) for p in missing)
-            noun = "Position" if len(missing) == 1 else "Positions"
-            verb = "is" if len(missing) == 1 else "are"
-            problems.append(
-                Problem(
-                    [],
-                    f"{noun} {listed} {verb} missing: a complete classification "
-                    f"runs from 1 to {len(positions)} without gaps. Mark the race "
-                    "partial if some cars are unknown.",
-                )
-            )
-    winners = [car for car in cars if car.position == 1 and car.laps is not None]
-    if len(winners) == 1:
-        winner = winners[0]
-        for car in cars:
-            if car.laps is not None and car.laps > winner.laps:
-                problems.append(
-                    Problem(
-                        [car.key],
-                        f"{car.label} has {car.laps} laps, more than the winner "
-                        f"{winner.label} ({winner.laps}).",
-                    )
-                )
-    return problems

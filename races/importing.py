@@ -34,7 +34,8 @@ from django.db import DataError, IntegrityError, models, transaction
 from openpyxl.utils.exceptions import InvalidFileException
 
 from . import seed_2004
-from .classification import CarResult, classification_problems, known_prefix_end
+from .checks import CarResult, classification_problems
+from .classification import known_prefix_end
 from .history import delete_entry
 from .models import (
     CarClass,
@@ -775,14 +776,8 @@ class ClassificationImport:
                 line.errors.append(str(error))
         by_line = {line.line: line for line in report.lines}
         cars = [
-            CarResult(
-                key=line.line,
-                car_number=line.row.car_number,
-                slug=line.row.slug,
-                crew=" / ".join(surname(name) for name in line.row.driver_names),
-                position=line.row.position,
-                grid=line.row.grid,
-                laps=line.row.laps,
+            CarResult.from_row(
+                line.row, surnames=[surname(name) for name in line.row.driver_names]
             )
             for line in report.lines
             if line.row

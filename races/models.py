@@ -344,6 +344,10 @@ class Manufacturer(PlainTextModel, models.Model):
 
 
 class CarModelQuerySet(SlugQuerySet):
+    def for_detail(self):
+        """Cars with their manufacturer."""
+        return self.select_related("manufacturer")
+
     def raced_by_class(self):
         """Car models that raced, once per season and class they raced in.
 
@@ -562,6 +566,10 @@ class RaceQuerySet(models.QuerySet):
 
     def for_season(self, year):
         return self.filter(season__year=year)
+
+    def for_detail(self):
+        """Races with their season, circuit and points scale."""
+        return self.select_related("season", "circuit", "points_scale")
 
     def for_calendar(self):
         """Races with their season, circuit and points scale, in calendar order."""

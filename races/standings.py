@@ -18,8 +18,8 @@ with the better of the two.
 """
 
 from collections import defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, fields
 from decimal import Decimal
 from enum import StrEnum
 
@@ -106,6 +106,19 @@ def score_entry(
     return Score(points, Outcome.SCORED, position, share)
 
 
+@dataclass(frozen=True)
+class ScoredEntry(ClassifiedEntry):
+    """A classified row with its championship points; `score` is None in a
+    race that does not count."""
+
+    score: Score | None = None
+
+    @classmethod
+    def of(cls, row: ClassifiedEntry, score: Score | None) -> "ScoredEntry":
+        values = {f.name: getattr(row, f.name) for f in fields(ClassifiedEntry)}
+        return cls(**values, score=score)
+
+
 def is_short(*, laps: int | None, winner_laps: int | None, share: Decimal) -> bool:
     """Known to have covered less than `share` of the class winner's laps."""
     if laps is None or winner_laps is None:
@@ -113,28 +126,30 @@ def is_short(*, laps: int | None, winner_laps: int | None, share: Decimal) -> bo
     return laps < share * winner_laps
 
 
-def award_points(*, race: Race, rows: list[ClassifiedEntry]) -> list[ClassifiedEntry]:
-    """Set each row's `score` under the race's rules and return the rows.
+def award_points(*, race: Race, rows: list[ClassifiedEntry]) -> list[ScoredEntry]:
+    """The rows, in the same order, each with its score under the race's rules.
 
     `rows` must be the whole classification of the race. In a race with no
-    points scale (one that does not count) every score stays None.
+    points scale (one that does not count) every score is None.
     """
     if race.points_scale is None:
-        for row in rows:
-            row.score = None
-        return rows
+        return [ScoredEntry.of(row, None) for row in rows]
     winner_laps = {
         row.entry.car_class_id: row.entry.laps
         for row in rows
         if row.class_position == 1
     }
-    for row in rows:
-        row.score = score_entry(
-            row=row,
-            race=race,
-            class_winner_laps=winner_laps.get(row.entry.car_class_id),
+    return [
+        ScoredEntry.of(
+            row,
+            score_entry(
+                row=row,
+                race=race,
+                class_winner_laps=winner_laps.get(row.entry.car_class_id),
+            ),
         )
-    return rows
+        for row in rows
+    ]
 
 
 @dataclass
@@ -243,14 +258,14 @@ def rank(standings: Iterable[Standing]) -> list[Standing]:
     Countback compares the number of class wins, then second places, and so
     on. Competitors still level share the position and are marked tied.
     """
-    standings = list(standings)
-    length = max((len(s.countback) for s in standings), default=0)
+    competitors = list(standings)
+    length = max((len(s.countback) for s in competitors), default=0)
 
     def merit(standing: Standing) -> tuple:
         countback = standing.countback + (0,) * (length - len(standing.countback))
         return (-standing.total, *(-count for count in countback))
 
-    ordered = sorted(standings, key=lambda s: (merit(s), s.name_key))
+    ordered = sorted(competitors, key=lambda s: (merit(s), s.name_key))
     for index, standing in enumerate(ordered):
         if index and merit(ordered[index - 1]) == merit(standing):
             standing.position = ordered[index - 1].position
@@ -270,14 +285,14 @@ def season_standings(
     id, as from `classification.classify_by_race`. Only races with a points
     scale count; each has a column in every class.
     """
-    races = [race for race in races if race.points_scale_id]
-    column = {race.pk: index for index, race in enumerate(races)}
-    driver_scores: dict = defaultdict(lambda: defaultdict(list))
-    team_scores: dict = defaultdict(lambda: defaultdict(list))
+    counting = [race for race in races if race.points_scale_id]
+    column = {race.pk: index for index, race in enumerate(counting)}
+    driver_scores: dict[int, dict] = defaultdict(lambda: defaultdict(list))
+    team_scores: dict[int, dict] = defaultdict(lambda: defaultdict(list))
     classes: dict[int, CarClass] = {}
-    competitors: dict = {}
+    competitors: dict[tuple[str, int], Driver | Team] = {}
     best_car_only: dict[int, bool] = {}
-    for race in races:
+    for race in counting:
         best_car_only[race.pk] = race.season.is_team_best_car_only
         rows = award_points(race=race, rows=rows_by_race.get(race.pk, []))
         for row in rows:
@@ -297,26 +312,31 @@ def season_standings(
             driver_scores[car_class.pk],
             competitors,
             "driver",
-            len(races),
+            len(counting),
             best_car_only=lambda race_id: True,
         )
         teams = _standings(
             team_scores[car_class.pk],
             competitors,
             "team",
-            len(races),
+            len(counting),
             best_car_only=best_car_only.get,
         )
         result.append(
             ClassStandings(
-                car_class=car_class, races=races, drivers=drivers, teams=teams
+                car_class=car_class, races=counting, drivers=drivers, teams=teams
             )
         )
     return result
 
 
 def _standings(
-    scores: dict, competitors: dict, kind: str, columns: int, *, best_car_only
+    scores: dict,
+    competitors: dict[tuple[str, int], Driver | Team],
+    kind: str,
+    columns: int,
+    *,
+    best_car_only: Callable[[int], bool | None],
 ) -> list[Standing]:
     by_competitor: dict[int, Standing] = {}
     for (pk, (race_id, index)), race_scores in scores.items():

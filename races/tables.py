@@ -1,15 +1,95 @@
+"""The results tables of a race: on screen, in print and as exports.
+
+The tables sort their rows here (`SORT_VALUES`) and print them in the blocks
+of an official sheet (`SHEET_BLOCKS`); rows are `standings.ScoredEntry`.
+"""
+
+from collections.abc import Callable
+from typing import Any
+
 import django_tables2 as tables
 from django.utils.html import format_html
 from django_tables2.data import TableListData
 from django_tables2.utils import OrderBy
 
 from . import html
-from .classification import SORT_VALUES, order_rows, sheet_block
-from .standings import Outcome
+from .classification import BLOCK_ORDER, UNKNOWN_LAST, ClassifiedEntry
+from .models import Entry
+from .standings import Outcome, ScoredEntry
 from .text import spreadsheet_cell
 
 UNKNOWN = "–"
 WRAPPING = {"td": {"class": "wrap-cell"}}
+
+# Blocks of a printed classification sheet, in order, with their headings.
+SHEET_BLOCKS = {
+    Entry.Status.RUNNING: (0, "Classified"),
+    Entry.Status.CLASSIFIED: (0, "Classified"),
+    Entry.Status.NOT_CLASSIFIED: (1, "Not classified"),
+    Entry.Status.RETIRED: (2, "Retired (DNF)"),
+    Entry.Status.DISQUALIFIED: (3, "Disqualified"),
+    Entry.Status.DID_NOT_START: (4, "Did not start (DNS)"),
+    Entry.Status.UNKNOWN: (5, "Status not known"),
+}
+
+
+def sheet_block(row: ClassifiedEntry) -> str:
+    """The heading of the block a row is printed under on a classification sheet."""
+    return SHEET_BLOCKS[row.entry.status][1]
+
+
+def in_sheet_order[Row: ClassifiedEntry](rows: list[Row]) -> list[Row]:
+    """Rows as on a printed sheet: by block, then in official order.
+
+    Retired cars keep the overall place their laps earned, but are printed
+    in their own block below the classified cars.
+    """
+    return sorted(
+        rows, key=lambda row: (SHEET_BLOCKS[row.entry.status][0], row.sort_key)
+    )
+
+
+def car_number_value(number: str) -> tuple[int, str] | None:
+    """Car numbers sort as numbers: 3 before 16, '007' as 7."""
+    if not number:
+        return None
+    digits = "".join(char for char in number if char.isdigit())
+    return (int(digits) if digits else UNKNOWN_LAST, number)
+
+
+def name_or_none(value: object) -> str | None:
+    return str(value).casefold() if value else None
+
+
+# How the results table sorts by each column; None means unknown.
+SORT_VALUES: dict[str, Callable[[ScoredEntry], Any]] = {
+    "position": lambda row: row.sort_key,
+    "car_class": lambda row: row.class_sort_key,
+    "class_position": lambda row: row.class_position,
+    "car_number": lambda row: car_number_value(row.entry.car_number),
+    "team": lambda row: name_or_none(row.entry.team),
+    "drivers": lambda row: tuple(d.last_name.casefold() for d in row.drivers) or None,
+    "car": lambda row: name_or_none(row.entry.car_model),
+    "tyre": lambda row: name_or_none(row.entry.tyre and row.entry.get_tyre_display()),
+    "laps": lambda row: row.entry.laps,
+    "laps_behind": lambda row: row.laps_behind_class_leader,
+    "status": lambda row: BLOCK_ORDER[row.entry.status],
+    "points": lambda row: (
+        row.score.points if row.score and row.score.is_known else None
+    ),
+}
+
+
+def order_rows(
+    rows: list[ScoredEntry], column: str, *, descending: bool = False
+) -> list[ScoredEntry]:
+    """Rows sorted by one column, ties in official order, unknown values last."""
+    value = SORT_VALUES[column]
+    official = sorted(rows, key=lambda row: row.sort_key)
+    known = [row for row in official if value(row) is not None]
+    unknown = [row for row in official if value(row) is None]
+    known.sort(key=value, reverse=descending)
+    return known + unknown
 
 
 class NumberColumn(tables.Column):
@@ -177,7 +257,7 @@ class ResultsTable(tables.Table):
 class ResultsPrintTable(ResultsTable):
     """The classification as printed: plain text, no sorting, rows in blocks.
 
-    Rows must come in sheet order (`classification.in_sheet_order`); the
+    Rows must come in sheet order (`in_sheet_order`); the
     template prints each block under its own heading.
     """
 

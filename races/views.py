@@ -1,5 +1,3 @@
-from collections import defaultdict
-
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
@@ -12,132 +10,20 @@ from django_tables2.export import TableExport
 
 from almsweb.renders import bounded_render
 
-from . import charts, classification, search, standings
+from . import results, search
 from .cards import race_card_png
-from .models import (
-    CarClass,
-    CarModel,
-    Circuit,
-    ClassRegulation,
-    Driver,
-    Entry,
-    Race,
-    Season,
-    Team,
-)
+from .models import CarClass, CarModel, Circuit, Driver, Race, Season, Team
 from .printing import DEFAULT_PAPER, paper_from, pdf_response, render_pdf
 from .tables import (
     ClassificationData,
     ResultsExportTable,
     ResultsPrintTable,
     ResultsTable,
+    in_sheet_order,
 )
 from .text import xml_safe
 
 CLASS_FILTER_PARAM = "class"
-
-
-def season_calendar(races) -> list[dict]:
-    """Each race with its known class winners, in calendar order."""
-    races = list(races)
-    entries = Entry.objects.filter(race__in=races).for_results_table()
-    return calendar_items(races, classification.classify_by_race(entries))
-
-
-def calendar_items(races, rows_by_race) -> list[dict]:
-    return [
-        {
-            "race": race,
-            "winners": classification.class_winners(rows_by_race.get(race.pk, [])),
-        }
-        for race in races
-    ]
-
-
-def results_of(**race_filter) -> list[classification.ClassifiedEntry]:
-    """The classified rows, in calendar order, of the entries matching a filter.
-
-    The filter selects races (e.g. entries__team=team); every entry of those
-    races is classified so class positions are right, then only the matching
-    entries are kept.
-    """
-    races = Race.objects.filter(**race_filter).distinct()
-    entry_filter = {
-        key.removeprefix("entries__"): value for key, value in race_filter.items()
-    }
-    matching = set(
-        Entry.objects.filter(race__in=races, **entry_filter).values_list(
-            "pk", flat=True
-        )
-    )
-    entries = Entry.objects.filter(race__in=races).for_results_table()
-    rows_by_race = classification.classify_by_race(entries)
-    rows = [
-        row
-        for race_rows in rows_by_race.values()
-        for row in race_rows
-        if row.entry.pk in matching
-    ]
-    rows.sort(key=lambda row: (row.entry.race.season.year, row.entry.race.round_number))
-    return rows
-
-
-def season_results(year: int) -> tuple[list[Race], dict]:
-    """The season's races in calendar order and their classified rows by race."""
-    races = list(Race.objects.for_season(year).for_calendar())
-    entries = Entry.objects.filter(race__in=races).for_results_table()
-    return races, classification.classify_by_race(entries)
-
-
-def class_charts(class_standings: list[standings.ClassStandings]) -> list[dict]:
-    """Each class's standings with the progression chart of its leaders."""
-    items = []
-    for item in class_standings:
-        lines = standings.progression(standings=item.drivers)
-        chart = charts.progression_chart(
-            lines=lines,
-            round_labels=[f"R{race.round_number}" for race in item.races],
-        )
-        items.append({"standings": item, "lines": lines, "chart": chart})
-    return items
-
-
-def championships_of(competitor: Driver | Team, results) -> list[dict]:
-    """The competitor's place in each season and class they raced in.
-
-    Each item has the class standings, the competitor's standing and the
-    rounds they took part in as (race, round result) pairs.
-    """
-    years = sorted({row.entry.race.season.year for row in results})
-    found = []
-    for year in years:
-        races, rows_by_race = season_results(year)
-        table = standings.season_standings(races=races, rows_by_race=rows_by_race)
-        for class_standings, standing in standings.find_standings(
-            season_standings=table, competitor=competitor
-        ):
-            rounds = [
-                (race, result)
-                for race, result in zip(
-                    class_standings.races, standing.rounds, strict=True
-                )
-                if result
-            ]
-            field = (
-                class_standings.drivers
-                if isinstance(competitor, Driver)
-                else class_standings.teams
-            )
-            found.append(
-                {
-                    "year": year,
-                    "standings": class_standings,
-                    "standing": standing,
-                    "rounds": rounds,
-                    "field_size": len(field),
-                }
-            )
-    return found
 
 
 class PdfMixin:
@@ -167,20 +53,7 @@ class StandingsView(TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         season = get_object_or_404(Season, year=self.kwargs["year"])
-        races, rows_by_race = season_results(season.year)
-        counting = [race for race in races if race.points_scale]
-        scales = {}
-        for race in counting:
-            scales.setdefault(race.points_scale, []).append(race)
-        context.update(
-            season=season,
-            races=counting,
-            partial_races=[race for race in counting if not race.is_complete],
-            scales=sorted(scales.items(), key=lambda item: item[1][0].round_number),
-            classes=class_charts(
-                standings.season_standings(races=races, rows_by_race=rows_by_race)
-            ),
-        )
+        context.update(results.standings_page(season))
         return context
 
 
@@ -211,21 +84,7 @@ class HomeView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        season = Season.objects.first()
-        calendar, leaders = [], []
-        if season:
-            races, rows_by_race = season_results(season.year)
-            calendar = calendar_items(races, rows_by_race)
-            leaders = standings.season_standings(races=races, rows_by_race=rows_by_race)
-        reported = [item["race"] for item in calendar if item["race"].summary]
-        context.update(
-            season=season,
-            calendar=calendar,
-            class_wins=classification.class_win_tallies(calendar),
-            leaders=[item for item in leaders if item.leaders],
-            latest_report=reported[-1] if reported else None,
-            classes=CarClass.objects.all(),
-        )
+        context.update(results.home_page(Season.objects.first()))
         return context
 
 
@@ -236,7 +95,7 @@ class SeasonDetailView(TemplateView):
         context = super().get_context_data(**kwargs)
         season = get_object_or_404(Season, year=self.kwargs["year"])
         context["season"] = season
-        context["calendar"] = season_calendar(
+        context["calendar"] = results.season_calendar(
             Race.objects.for_season(season.year).for_calendar()
         )
         return context
@@ -250,16 +109,10 @@ class RaceMixin:
 
     def get_object(self, queryset=None):
         return get_object_or_404(
-            Race.objects.select_related("season", "circuit", "points_scale"),
+            Race.objects.for_detail(),
             season__year=self.kwargs["year"],
             slug=self.kwargs["slug"],
         )
-
-
-def scored_classification(race) -> list[classification.ClassifiedEntry]:
-    """The race's classification in official order, each row with its points."""
-    rows = classification.classify(race.entries.for_results_table())
-    return standings.award_points(race=race, rows=rows)
 
 
 class RaceDetailView(RaceMixin, DetailView):
@@ -269,66 +122,32 @@ class RaceDetailView(RaceMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         race = self.object
-        rows = scored_classification(race)
-        classes = list(CarClass.objects.all())
-        selected = self.request.GET.get(CLASS_FILTER_PARAM, "")
-        if selected not in {car_class.code for car_class in classes}:
-            selected = ""
-        shown = [r for r in rows if not selected or r.entry.car_class.code == selected]
+        page = results.race_page(
+            race, class_code=self.request.GET.get(CLASS_FILTER_PARAM, "")
+        )
+        selected = page["selected_class"]
         caption = f"{race.short_name} classification"
         if selected:
             caption += f", {selected} class only"
         if not race.is_complete:
             caption += " (partial: only the cars our sources name)"
         table = ResultsTable(
-            ClassificationData(shown),
+            ClassificationData(page["shown_rows"]),
             caption=caption,
             exclude=() if race.points_scale else ("points",),
         )
         RequestConfig(self.request, paginate=False).configure(table)
-        winners = classification.class_winners(rows)
+        url = self.request.build_absolute_uri(race.get_absolute_url())
         context.update(
-            rows=rows,
-            shown_rows=shown,
+            page,
             table=table,
-            classes=classes,
-            selected_class=selected,
             class_filter_param=CLASS_FILTER_PARAM,
             current_sort=",".join(table.order_by) if table.order_by else "",
-            podiums=classification.podiums(rows),
-            stories=[row for row in rows if hasattr(row.entry, "story")],
-            grid=sorted(
-                (row for row in rows if row.entry.grid), key=lambda r: r.entry.grid
+            structured_data=results.race_structured_data(
+                race, page["winners"], url=url
             ),
-            field=classification.count_field(race, rows),
-            points_notes=points_notes(shown),
-            structured_data=race_structured_data(self.request, race, winners),
         )
         return context
-
-
-def points_notes(rows) -> list[str]:
-    """The kinds of non-obvious scores among the rows, explained once each."""
-    notes = []
-    scores = [row.score for row in rows if row.score]
-    if any(not s.is_verified for s in scores):
-        notes.append(
-            "* Laps unknown: points follow the class position our sources "
-            "state, but the minimum distance could not be checked."
-        )
-    short = [s for s in scores if s.outcome == standings.Outcome.TOO_SHORT]
-    if short:
-        notes.append(
-            f"Under {short[0].share_label}: the car covered less than "
-            f"{short[0].share_label} of its class winner's laps, so it scores no "
-            "points."
-        )
-    if any(not s.is_known for s in scores):
-        notes.append(
-            "Points shown as “–” are unknown because the car's class position "
-            "is unknown."
-        )
-    return notes
 
 
 def sheet_file_name(race, extension: str, variant: str = "") -> str:
@@ -347,19 +166,17 @@ class RaceResultsPrintView(RaceMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         race = self.object
-        rows = scored_classification(race)
+        sheet = results.race_sheet(race)
         caption = f"{race.short_name} {race.season.year} classification"
         if not race.is_complete:
             caption += " (partial: only the cars our sources name)"
         context.update(
+            sheet,
             table=ResultsPrintTable(
-                classification.in_sheet_order(rows),
+                in_sheet_order(sheet["rows"]),
                 caption=caption,
                 exclude=() if race.points_scale else ("points",),
             ),
-            points_notes=points_notes(rows),
-            field=classification.count_field(race, rows),
-            noted_rows=[row for row in rows if row.entry.note],
             generated_at=timezone.now(),
         )
         return context
@@ -379,7 +196,7 @@ class RaceResultsExportView(RaceMixin, DetailView):
 
     def render_to_response(self, context, **response_kwargs):
         race = self.object
-        rows = scored_classification(race)
+        rows = results.scored_classification(race)
         table = ResultsExportTable(
             rows,
             exclude=() if race.points_scale else ("points",),
@@ -393,52 +210,12 @@ class RaceResultsExportView(RaceMixin, DetailView):
         return export.response(sheet_file_name(race, self.kwargs["format"]))
 
 
-def race_structured_data(request, race, winners) -> dict:
-    """schema.org SportsEvent for the race page."""
-    data = {
-        "@context": "https://schema.org",
-        "@type": "SportsEvent",
-        "name": race.name,
-        "url": request.build_absolute_uri(race.get_absolute_url()),
-        "sport": "Sports car racing",
-        "eventStatus": "https://schema.org/EventScheduled",
-        "location": {
-            "@type": "Place",
-            "name": race.circuit.name,
-            "address": {
-                "@type": "PostalAddress",
-                "addressLocality": race.circuit.city,
-                "addressRegion": race.circuit.region,
-                "addressCountry": race.circuit.country,
-            },
-        },
-        "superEvent": {"@type": "SportsEvent", "name": str(race.season)},
-    }
-    if race.held_on:
-        data["startDate"] = race.held_on.isoformat()
-    if winners:
-        data["winner"] = [
-            {"@type": "Person", "name": driver.full_name}
-            for row in winners
-            for driver in row.drivers
-        ]
-    return data
-
-
 class RegulationsView(TemplateView):
     template_name = "races/regulations.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        regulations = list(ClassRegulation.objects.for_regulations_page())
-        raced = defaultdict(list)
-        for car in CarModel.objects.raced_by_class():
-            raced[(car.season_year, car.class_code)].append(car)
-        for regulation in regulations:
-            regulation.raced_cars = raced[
-                (regulation.season.year, regulation.car_class.code)
-            ]
-        context["regulations"] = regulations
+        context["regulations"] = results.regulations()
         return context
 
 
@@ -456,30 +233,23 @@ class DriverListView(ListView):
         return Driver.objects.with_start_counts()
 
 
-class DriverDetailView(DetailView):
+class CompetitorDetailView(DetailView):
+    """A driver's or team's page: results, record and championships."""
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(results.competitor_record(self.object))
+        return context
+
+
+class DriverDetailView(CompetitorDetailView):
     model = Driver
     template_name = "races/driver_detail.html"
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        results = results_of(entries__crew__driver=self.object)
-        context["results"] = results
-        context["summary"] = classification.summarise(results)
-        context["championships"] = championships_of(self.object, results)
-        return context
 
-
-class TeamDetailView(DetailView):
+class TeamDetailView(CompetitorDetailView):
     model = Team
     template_name = "races/team_detail.html"
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        results = results_of(entries__team=self.object)
-        context["results"] = results
-        context["summary"] = classification.summarise(results)
-        context["championships"] = championships_of(self.object, results)
-        return context
 
 
 class CarModelDetailView(DetailView):
@@ -487,16 +257,11 @@ class CarModelDetailView(DetailView):
     template_name = "races/car_detail.html"
 
     def get_queryset(self):
-        return CarModel.objects.select_related("manufacturer")
+        return CarModel.objects.for_detail()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        results = results_of(entries__car_model=self.object)
-        context["results"] = results
-        context["summary"] = classification.summarise(results)
-        context["regulations"] = ClassRegulation.objects.filter(
-            example_cars=self.object
-        ).select_related("car_class", "season")
+        context.update(results.car_record(self.object))
         return context
 
 
@@ -506,7 +271,7 @@ class CircuitDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["races"] = season_calendar(self.object.races.for_calendar())
+        context["races"] = results.season_calendar(self.object.races.for_calendar())
         return context
 
 
@@ -529,12 +294,8 @@ class SearchView(TemplateView):
 @bounded_render
 def race_card(request, year, slug):
     """The race's share card (Open Graph image) as a PNG."""
-    race = get_object_or_404(
-        Race.objects.select_related("season", "circuit"), season__year=year, slug=slug
-    )
-    winners = classification.class_winners(
-        classification.classify(race.entries.for_results_table())
-    )
+    race = get_object_or_404(Race.objects.for_detail(), season__year=year, slug=slug)
+    winners = results.race_winners(race)
     return HttpResponse(race_card_png(race, winners), content_type="image/png")
 
 

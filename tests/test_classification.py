@@ -1,15 +1,9 @@
 import pytest
 
-from races.classification import (
-    CarResult,
-    classification_problems,
-    classify,
-    in_sheet_order,
-    known_prefix_end,
-    podiums,
-    sheet_block,
-)
+from races.checks import CarResult, classification_problems
+from races.classification import classify, known_prefix_end, podiums
 from races.models import Entry, Race
+from races.tables import in_sheet_order, sheet_block
 
 from .factories import make_entry, make_race
 

@@ -10,7 +10,7 @@ from django.urls import reverse
 from pytest_django.asserts import assertContains
 
 from races.models import Entry, Race
-from races.views import scored_classification
+from races.results import scored_classification
 
 from .factories import make_entry, make_race
 

@@ -23,8 +23,8 @@ def scores(race: Race) -> dict[str, standings.Score]:
     """Each entry's score in a race, keyed by entry slug."""
     race = Race.objects.select_related("season", "points_scale").get(pk=race.pk)
     rows = classify(race.entries.for_results_table())
-    standings.award_points(race=race, rows=rows)
-    return {row.entry.slug: row.score for row in rows}
+    scored = standings.award_points(race=race, rows=rows)
+    return {row.entry.slug: row.score for row in scored}
 
 
 def season_table(year: int = 1999) -> list[standings.ClassStandings]:
@@ -371,7 +371,7 @@ def test_car_of_unknown_place_known_to_be_too_far_behind_scores_nothing():
 def test_mid_ohio_cars_beyond_the_scale_and_under_seventy_percent_say_why():
     race = mid_ohio()
     rows = classify(race.entries.for_results_table())
-    standings.award_points(race=race, rows=rows)
-    outcomes = {row.entry.position: row.score.outcome for row in rows}
+    scored = standings.award_points(race=race, rows=rows)
+    outcomes = {row.entry.position: row.score.outcome for row in scored}
     assert outcomes[22] == Outcome.TOO_SHORT  # GT 11th on 69 laps of 113
     assert outcomes[26] == Outcome.NOT_STARTED

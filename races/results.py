@@ -1,0 +1,376 @@
+"""What each page shows: the read side shared by pages, API, feeds, sheets and cards.
+
+Each function here reads the database and assembles what one page (or feed,
+sheet, card or API answer) shows, from the pure calculations of
+classification.py and standings.py. Nothing here writes, and nothing takes a
+request: views read their URL, call one of these, and render.
+"""
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Model
+
+from . import charts, classification, standings
+from .classification import ClassifiedEntry
+from .markup import render_markdown
+from .models import (
+    CarClass,
+    CarModel,
+    ClassRegulation,
+    Driver,
+    Entry,
+    Race,
+    Season,
+    Story,
+    Team,
+)
+from .standings import ScoredEntry
+
+# How the races a driver, team or car took part in are found.
+RACED_BY = {
+    Driver: "entries__crew__driver",
+    Team: "entries__team",
+    CarModel: "entries__car_model",
+}
+
+
+def season_results(year: int) -> tuple[list[Race], dict[int, list[ClassifiedEntry]]]:
+    """The season's races in calendar order and their classified rows by race."""
+    races = list(Race.objects.for_season(year).for_calendar())
+    entries = Entry.objects.filter(race__in=races).for_results_table()
+    return races, classification.classify_by_race(entries)
+
+
+def calendar_items(
+    races: Iterable[Race], rows_by_race: dict[int, list[ClassifiedEntry]]
+) -> list[dict[str, Any]]:
+    """Each race as {"race", "winners"}, with its known class winners."""
+    return [
+        {
+            "race": race,
+            "winners": classification.class_winners(rows_by_race.get(race.pk, [])),
+        }
+        for race in races
+    ]
+
+
+def season_calendar(races: Iterable[Race]) -> list[dict[str, Any]]:
+    """Each race with its known class winners, in calendar order."""
+    calendar = list(races)
+    entries = Entry.objects.filter(race__in=calendar).for_results_table()
+    return calendar_items(calendar, classification.classify_by_race(entries))
+
+
+def results_of(**race_filter: Any) -> list[ClassifiedEntry]:
+    """The classified rows, in calendar order, of the entries matching a filter.
+
+    The filter selects races (e.g. entries__team=team); every entry of those
+    races is classified so class positions are right, then only the matching
+    entries are kept.
+    """
+    races = Race.objects.filter(**race_filter).distinct()
+    entry_filter = {
+        key.removeprefix("entries__"): value for key, value in race_filter.items()
+    }
+    matching = set(
+        Entry.objects.filter(race__in=races, **entry_filter).values_list(
+            "pk", flat=True
+        )
+    )
+    entries = Entry.objects.filter(race__in=races).for_results_table()
+    rows_by_race = classification.classify_by_race(entries)
+    rows = [
+        row
+        for race_rows in rows_by_race.values()
+        for row in race_rows
+        if row.entry.pk in matching
+    ]
+    rows.sort(key=lambda row: (row.entry.race.season.year, row.entry.race.round_number))
+    return rows
+
+
+def results_of_competitor(
+    competitor: Driver | Team | CarModel,
+) -> list[ClassifiedEntry]:
+    """The rows of every car the driver drove, the team entered or the car was."""
+    return results_of(**{RACED_BY[type(competitor)]: competitor})
+
+
+def scored_classification(race: Race) -> list[ScoredEntry]:
+    """The race's classification in official order, each row with its points."""
+    rows = classification.classify(race.entries.for_results_table())
+    return standings.award_points(race=race, rows=rows)
+
+
+def race_winners(race: Race) -> list[ClassifiedEntry]:
+    """The race's known class winners, in class order."""
+    return classification.class_winners(
+        classification.classify(race.entries.for_results_table())
+    )
+
+
+def class_charts(
+    class_standings: list[standings.ClassStandings],
+) -> list[dict[str, Any]]:
+    """Each class's standings with the progression chart of its leaders."""
+    items = []
+    for item in class_standings:
+        lines = standings.progression(standings=item.drivers)
+        chart = charts.progression_chart(
+            lines=lines,
+            round_labels=[f"R{race.round_number}" for race in item.races],
+        )
+        items.append({"standings": item, "lines": lines, "chart": chart})
+    return items
+
+
+def championships_of(
+    competitor: Driver | Team, results: list[ClassifiedEntry]
+) -> list[dict[str, Any]]:
+    """The competitor's place in each season and class they raced in.
+
+    Each item has the class standings, the competitor's standing and the
+    rounds they took part in as (race, round result) pairs.
+    """
+    years = sorted({row.entry.race.season.year for row in results})
+    found = []
+    for year in years:
+        races, rows_by_race = season_results(year)
+        table = standings.season_standings(races=races, rows_by_race=rows_by_race)
+        for class_standings, standing in standings.find_standings(
+            season_standings=table, competitor=competitor
+        ):
+            rounds = [
+                (race, result)
+                for race, result in zip(
+                    class_standings.races, standing.rounds, strict=True
+                )
+                if result
+            ]
+            field = (
+                class_standings.drivers
+                if isinstance(competitor, Driver)
+                else class_standings.teams
+            )
+            found.append(
+                {
+                    "year": year,
+                    "standings": class_standings,
+                    "standing": standing,
+                    "rounds": rounds,
+                    "field_size": len(field),
+                }
+            )
+    return found
+
+
+def competitor_record(competitor: Driver | Team) -> dict[str, Any]:
+    """A driver's or team's page: results, record and championships."""
+    results = results_of_competitor(competitor)
+    return {
+        "results": results,
+        "summary": classification.summarise(results),
+        "championships": championships_of(competitor, results),
+    }
+
+
+def car_record(car: CarModel) -> dict[str, Any]:
+    """A car's page: its results, record and the regulations naming it."""
+    results = results_of_competitor(car)
+    return {
+        "results": results,
+        "summary": classification.summarise(results),
+        "regulations": ClassRegulation.objects.filter(example_cars=car).select_related(
+            "car_class", "season"
+        ),
+    }
+
+
+def standings_page(season: Season) -> dict[str, Any]:
+    """The season's championship tables, counting rounds and points scales."""
+    races, rows_by_race = season_results(season.year)
+    counting = [race for race in races if race.points_scale]
+    scales: dict[Any, list[Race]] = {}
+    for race in counting:
+        scales.setdefault(race.points_scale, []).append(race)
+    return {
+        "season": season,
+        "races": counting,
+        "partial_races": [race for race in counting if not race.is_complete],
+        "scales": sorted(scales.items(), key=lambda item: item[1][0].round_number),
+        "classes": class_charts(
+            standings.season_standings(races=races, rows_by_race=rows_by_race)
+        ),
+    }
+
+
+def home_page(season: Season | None) -> dict[str, Any]:
+    """The latest season's calendar, class wins, leaders and latest report."""
+    calendar: list[dict[str, Any]] = []
+    leaders: list[standings.ClassStandings] = []
+    if season:
+        races, rows_by_race = season_results(season.year)
+        calendar = calendar_items(races, rows_by_race)
+        leaders = standings.season_standings(races=races, rows_by_race=rows_by_race)
+    reported = [item["race"] for item in calendar if item["race"].summary]
+    return {
+        "season": season,
+        "calendar": calendar,
+        "class_wins": classification.class_win_tallies(calendar),
+        "leaders": [item for item in leaders if item.leaders],
+        "latest_report": reported[-1] if reported else None,
+        "classes": CarClass.objects.all(),
+    }
+
+
+def race_page(race: Race, *, class_code: str) -> dict[str, Any]:
+    """The race page's classification, shown rows (of one class when
+    `class_code` names one), podiums, stories, grid and notes.
+
+    `selected_class` is the class shown, or "" for all.
+    """
+    rows = scored_classification(race)
+    classes = list(CarClass.objects.all())
+    selected = class_code if class_code in {c.code for c in classes} else ""
+    shown = [r for r in rows if not selected or r.entry.car_class.code == selected]
+    return {
+        "rows": rows,
+        "shown_rows": shown,
+        "classes": classes,
+        "selected_class": selected,
+        "winners": classification.class_winners(rows),
+        "podiums": classification.podiums(rows),
+        "stories": [row for row in rows if hasattr(row.entry, "story")],
+        "grid": sorted(
+            (row for row in rows if row.entry.grid), key=lambda r: r.entry.grid
+        ),
+        "field": classification.count_field(race, rows),
+        "points_notes": points_notes(shown),
+    }
+
+
+def race_sheet(race: Race) -> dict[str, Any]:
+    """The printed classification sheet's rows, notes and field count."""
+    rows = scored_classification(race)
+    return {
+        "rows": rows,
+        "points_notes": points_notes(rows),
+        "field": classification.count_field(race, rows),
+        "noted_rows": [row for row in rows if row.entry.note],
+    }
+
+
+def points_notes(rows: Iterable[ScoredEntry]) -> list[str]:
+    """The kinds of non-obvious scores among the rows, explained once each."""
+    notes = []
+    scores = [row.score for row in rows if row.score]
+    if any(not s.is_verified for s in scores):
+        notes.append(
+            "* Laps unknown: points follow the class position our sources "
+            "state, but the minimum distance could not be checked."
+        )
+    short = [s for s in scores if s.outcome == standings.Outcome.TOO_SHORT]
+    if short:
+        notes.append(
+            f"Under {short[0].share_label}: the car covered less than "
+            f"{short[0].share_label} of its class winner's laps, so it scores no "
+            "points."
+        )
+    if any(not s.is_known for s in scores):
+        notes.append(
+            "Points shown as “–” are unknown because the car's class position "
+            "is unknown."
+        )
+    return notes
+
+
+def race_structured_data(
+    race: Race, winners: list[ClassifiedEntry], *, url: str
+) -> dict[str, Any]:
+    """schema.org SportsEvent for the race page, at its absolute `url`."""
+    data: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "SportsEvent",
+        "name": race.name,
+        "url": url,
+        "sport": "Sports car racing",
+        "eventStatus": "https://schema.org/EventScheduled",
+        "location": {
+            "@type": "Place",
+            "name": race.circuit.name,
+            "address": {
+                "@type": "PostalAddress",
+                "addressLocality": race.circuit.city,
+                "addressRegion": race.circuit.region,
+                "addressCountry": race.circuit.country,
+            },
+        },
+        "superEvent": {"@type": "SportsEvent", "name": str(race.season)},
+    }
+    if race.held_on:
+        data["startDate"] = race.held_on.isoformat()
+    if winners:
+        data["winner"] = [
+            {"@type": "Person", "name": driver.full_name}
+            for row in winners
+            for driver in row.drivers
+        ]
+    return data
+
+
+def regulations() -> list[ClassRegulation]:
+    """Each class regulation with `raced_cars`: the cars raced in its class."""
+    found = list(ClassRegulation.objects.for_regulations_page())
+    raced: dict[tuple[int, str], list[Model]] = defaultdict(list)
+    for car in CarModel.objects.raced_by_class():
+        raced[(car.season_year, car.class_code)].append(car)
+    for regulation in found:
+        regulation.raced_cars = raced[
+            (regulation.season.year, regulation.car_class.code)
+        ]
+    return found
+
+
+@dataclass
+class FeedItem:
+    title: str
+    body_html: str
+    link: str
+    published_at: datetime.datetime | None
+
+
+def race_day(race: Race) -> datetime.datetime | None:
+    """Midnight UTC of the race day, if known."""
+    if race.held_on is None:
+        return None
+    return datetime.datetime.combine(race.held_on, datetime.time(), tzinfo=datetime.UTC)
+
+
+def feed_items() -> list[FeedItem]:
+    """Race reports and stories, newest race first."""
+    items = [
+        FeedItem(
+            title=f"Race report: {race.name}",
+            body_html=render_markdown(race.summary),
+            link=race.get_absolute_url(),
+            published_at=race_day(race),
+        )
+        for race in Race.objects.exclude(summary="").select_related("season")
+    ]
+    stories = Story.objects.select_related("race__season", "entry")
+    items += [
+        FeedItem(
+            title=f"{story.race.short_name}: {story.headline}",
+            body_html=render_markdown(story.body),
+            link=story.get_absolute_url(),
+            published_at=race_day(story.race),
+        )
+        for story in stories
+    ]
+    oldest = datetime.datetime.min.replace(tzinfo=datetime.UTC)
+    items.sort(key=lambda item: item.published_at or oldest, reverse=True)
+    return items
