@@ -113,7 +113,7 @@ class ClassificationData(TableListData):
 
 
 class ResultsTable(tables.Table):
-    """A race's classification; rows are `ClassifiedEntry` objects."""
+    """A race's classification; rows are `ScoredEntry` objects."""
 
     position = NumberColumn(
         "Pos",
