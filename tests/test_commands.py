@@ -6,6 +6,7 @@ from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
 from django.db import connection
 
+from bench.synthesize import add_synthetic_seasons
 from races.models import Driver, Entry, Race, Season
 
 from .factories import car_class, make_race, make_season
@@ -195,14 +196,14 @@ def test_load_fixtures_gives_every_row_a_first_history_record(fresh_database):
 
 
 sqlite_only = pytest.mark.skipif(
-    connection.vendor != "sqlite", reason="synthesize_seasons writes SQLite only"
+    connection.vendor != "sqlite", reason="bench/synthesize.py writes SQLite only"
 )
 
 
 @sqlite_only
 def test_synthesize_seasons_multiplies_seasons_entries_and_drivers():
     entries, drivers = Entry.objects.count(), Driver.objects.count()
-    run("synthesize_seasons", factor=3)
+    add_synthetic_seasons(factor=3)
     assert list(Season.objects.values_list("year", flat=True)) == [2006, 2005, 2004]
     assert Entry.objects.count() == 3 * entries
     assert Driver.objects.count() == 3 * drivers
@@ -216,5 +217,5 @@ def test_synthesize_seasons_multiplies_seasons_entries_and_drivers():
 
 @sqlite_only
 def test_synthesize_seasons_dry_run_writes_nothing():
-    assert "Would add 9 seasons" in run("synthesize_seasons", dry_run=True)
+    assert "Would add 9 seasons" in add_synthetic_seasons(factor=10, dry_run=True)
     assert Season.objects.count() == 1
