@@ -73,13 +73,15 @@ bench-pdf: setup
 
 # Update fixtures/ with the results in the shared source files, in a scratch
 # database: only the classifications change, the editorial text is kept.
+# Never the site's database or cache, even with DATABASE_URL or REDIS_URL set.
+BUILD := env -u DATABASE_URL -u REDIS_URL DJANGO_SQLITE_PATH=var/build.sqlite3 \
+	$(PY) manage.py
 data: install
 	rm -f var/build.sqlite3
-	DJANGO_SQLITE_PATH=var/build.sqlite3 $(PY) manage.py migrate --noinput --verbosity 0
-	DJANGO_SQLITE_PATH=var/build.sqlite3 $(PY) manage.py load_fixtures --verbosity 0
-	DJANGO_SQLITE_PATH=var/build.sqlite3 $(PY) manage.py import_season_results \
-		--season $(SHARED_SEASON) $(SHARED_DATA)
-	DJANGO_SQLITE_PATH=var/build.sqlite3 $(PY) manage.py export_fixtures
+	$(BUILD) migrate --noinput --verbosity 0
+	$(BUILD) load_fixtures --verbosity 0
+	$(BUILD) import_season_results --season $(SHARED_SEASON) $(SHARED_DATA)
+	$(BUILD) export_fixtures
 	rm -f var/build.sqlite3
 
 # Production serving under load, then render times at 1x and 10x data.
