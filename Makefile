@@ -5,6 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 SHARED_DATA ?= ../shared/data/alms2004
+SHARED_SEASON ?= 2004
 
 # The first interpreter on PATH that is Python 3.12 or newer.
 PYTHON ?= $(shell for candidate in python3.13 python3.12 python3 python; do \
@@ -19,7 +20,7 @@ help:
 	@echo "make lint   ruff check and format check"
 	@echo "make format apply ruff's fixes and formatting"
 	@echo "make check  Django system check and missing migrations"
-	@echo "make data   rebuild fixtures/ from $(SHARED_DATA)"
+	@echo "make data   update fixtures/ with the results in $(SHARED_DATA)"
 	@echo "make bench  load-test production serving on 127.0.0.1 (about 2 minutes)"
 	@echo "make bench-pdf  time the Mid-Ohio results PDF"
 	@echo "make soak   a minute of mixed load and editing on 127.0.0.1 (scratch site)"
@@ -70,12 +71,17 @@ check: install
 bench-pdf: setup
 	$(PY) bench/pdf_timing.py
 
-# Rebuild fixtures/ from the shared source files, in a scratch database.
+# Update fixtures/ with the results in the shared source files, in a scratch
+# database: only the classifications change, the editorial text is kept.
+# Never the site's database or cache, even with DATABASE_URL or REDIS_URL set.
+BUILD := env -u DATABASE_URL -u REDIS_URL DJANGO_SQLITE_PATH=var/build.sqlite3 \
+	$(PY) manage.py
 data: install
 	rm -f var/build.sqlite3
-	DJANGO_SQLITE_PATH=var/build.sqlite3 $(PY) manage.py migrate --noinput --verbosity 0
-	DJANGO_SQLITE_PATH=var/build.sqlite3 $(PY) manage.py import_season $(SHARED_DATA)
-	DJANGO_SQLITE_PATH=var/build.sqlite3 $(PY) manage.py export_fixtures
+	$(BUILD) migrate --noinput --verbosity 0
+	$(BUILD) load_fixtures --verbosity 0
+	$(BUILD) import_season_results --season $(SHARED_SEASON) $(SHARED_DATA)
+	$(BUILD) export_fixtures
 	rm -f var/build.sqlite3
 
 # Production serving under load, then render times at 1x and 10x data.

@@ -8,8 +8,8 @@
    page's throughput as a ratio to the static file's.
 3. Stops the server, then renders each page in-process without the page
    cache, against the real data and against ten times as much synthetic
-   data (var/bench/10x.sqlite3), and prints the SQL query count and the
-   render time of each.
+   data (var/bench/10x.sqlite3, made by bench/synthesize.py), and prints
+   the SQL query count and the render time of each.
 
 The load only ever targets 127.0.0.1 and stops by itself. DATABASE_URL and
 REDIS_URL, when set, are passed to the server.
@@ -190,13 +190,11 @@ def ten_times_database() -> Path:
         env = {**os.environ, "DJANGO_SQLITE_PATH": str(path)}
         env.pop("DATABASE_URL", None)
         for command in (
-            ["migrate", "--noinput", "--verbosity", "0"],
-            ["load_fixtures", "--verbosity", "0"],
-            ["synthesize_seasons", "--factor", "10"],
+            ["manage.py", "migrate", "--noinput", "--verbosity", "0"],
+            ["manage.py", "load_fixtures", "--verbosity", "0"],
+            ["bench/synthesize.py", "--factor", "10"],
         ):
-            subprocess.run(
-                [PYTHON, "manage.py", *command], cwd=BASE_DIR, env=env, check=True
-            )
+            subprocess.run([PYTHON, *command], cwd=BASE_DIR, env=env, check=True)
     return path
 
 

@@ -23,9 +23,10 @@ import re
 import secrets
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, TypeVar
 
 import openpyxl
 from django.core.cache import cache
@@ -33,7 +34,7 @@ from django.core.exceptions import ValidationError
 from django.db import DataError, IntegrityError, models, transaction
 from openpyxl.utils.exceptions import InvalidFileException
 
-from . import seed_2004
+from . import aliases
 from .checks import CarResult, classification_problems
 from .classification import known_prefix_end
 from .history import delete_entry
@@ -94,6 +95,12 @@ REQUIRED_COLUMNS = [
 ]
 
 
+# A row of a read file: its text by column, and "_line", its line in the file.
+RawRow = dict[str, Any]
+# The rows EntryBuilder finds by name or plans.
+Named = TypeVar("Named", Team, Manufacturer, CarModel, Driver)
+
+
 class RowError(ValueError):
     """A row of a classification file that cannot be read."""
 
@@ -145,7 +152,7 @@ def parse_status(text: str) -> tuple[str, str]:
         return Entry.Status.UNKNOWN, ""
     match = STATUS_PATTERN.match(text)
     code = STATUS_CODES.get(match["code"].lower()) if match else None
-    if code is None:
+    if match is None or code is None:
         raise RowError(
             f"status {text!r} is not one of finished, classified, DNF (reason), "
             "DNS, NC (reason), DSQ"
@@ -155,7 +162,7 @@ def parse_status(text: str) -> tuple[str, str]:
 
 def surname(name: str) -> str:
     name = name.strip()
-    if name in seed_2004.SURNAME_ONLY:
+    if name in aliases.SURNAME_ONLY:
         return name
     return name.split(" ", 1)[1] if " " in name else name
 
@@ -194,7 +201,7 @@ def parse_row(line: int, raw: dict[str, str]) -> ResultRow:
         if status == Entry.Status.DID_NOT_START and laps:
             raise RowError("a car that did not start has no laps")
         tyre = raw["tyre"].strip()
-        if tyre and tyre not in seed_2004.TYRES:
+        if tyre and tyre not in aliases.TYRES:
             raise RowError(f"tyre {tyre!r} is not a known tyre make")
         return ResultRow(
             line=line,
@@ -206,7 +213,7 @@ def parse_row(line: int, raw: dict[str, str]) -> ResultRow:
             driver_names=drivers,
             chassis=raw["chassis"].strip(),
             engine=raw["engine"].strip(),
-            tyre=seed_2004.TYRES.get(tyre, ""),
+            tyre=aliases.TYRES.get(tyre, ""),
             laps=laps,
             status=status,
             reason=reason,
@@ -263,13 +270,13 @@ class EntryBuilder:
     database would check it, and `save_planned` writes them all.
     """
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.classes = {
             car_class.code: car_class for car_class in CarClass.objects.all()
         }
-        self.planned: list[models.Model] = []
+        self.planned: list[Team | Manufacturer | CarModel | Driver] = []
 
-    def existing(self, model, slug: str, **names) -> models.Model | None:
+    def existing(self, model: type[Named], slug: str, **names: object) -> Named | None:
         """The planned or saved row with this slug, or with these names when
         the name makes no slug (e.g. a name in Japanese)."""
         lookup = {"slug": slug} if slug else names
@@ -282,7 +289,9 @@ class EntryBuilder:
             return None  # refers to a planned row: not in the database yet
         return model._default_manager.filter(**lookup).first()
 
-    def plan(self, obj, *, label: str, fallback: str, exclude=()) -> models.Model:
+    def plan(
+        self, obj: Named, *, label: str, fallback: str, exclude: Sequence[str] = ()
+    ) -> Named:
         """Check a row to create and keep it for `save_planned`."""
         model = type(obj)
         if not obj.slug:
@@ -302,7 +311,7 @@ class EntryBuilder:
         self.planned.append(obj)
         return obj
 
-    def save_planned(self):
+    def save_planned(self) -> None:
         # In planning order, which puts each make before its cars.
         for obj in self.planned:
             obj.save()
@@ -311,7 +320,7 @@ class EntryBuilder:
     def team(self, name: str) -> Team | None:
         if not name:
             return None
-        name = seed_2004.TEAM_NAMES.get(name, name)
+        name = aliases.TEAM_NAMES.get(name, name)
         slug = name_slug(name)
         return self.existing(Team, slug, name=name) or self.plan(
             Team(name=name, slug=slug), label=f"team {name!r}", fallback="team"
@@ -320,7 +329,7 @@ class EntryBuilder:
     def car_model(self, chassis: str) -> CarModel | None:
         if not chassis:
             return None
-        chassis = seed_2004.CHASSIS_NAMES.get(chassis, chassis)
+        chassis = aliases.CHASSIS_NAMES.get(chassis, chassis)
         make, _, model = chassis.partition(" ")
         make_slug = name_slug(make)
         manufacturer = self.existing(Manufacturer, make_slug, name=make) or self.plan(
@@ -353,7 +362,7 @@ class EntryBuilder:
                     slug=slug,
                     first_name=first,
                     last_name=last,
-                    nationality=seed_2004.NATIONALITIES.get(slug, ""),
+                    nationality=aliases.NATIONALITIES.get(slug, ""),
                 ),
                 label=f"driver {name!r}",
                 fallback="driver",
@@ -367,7 +376,7 @@ class EntryBuilder:
         the database would; returns its crew. Raises ValidationError."""
         errors = []
 
-        def collect(find, *args):
+        def collect[T](find: Callable[..., T], *args: object) -> T | None:
             try:
                 return find(*args)
             except ValidationError as error:
@@ -452,7 +461,7 @@ def entry_problems(entry: Entry) -> list[str]:
     return problems
 
 
-def set_crew(entry: Entry, drivers: list[Driver]):
+def set_crew(entry: Entry, drivers: list[Driver]) -> None:
     """Make `drivers` the entry's crew in this order; an unchanged crew is kept."""
     current = list(entry.crew.order_by("order"))
     if [member.driver_id for member in current] == [d.pk for d in drivers]:
@@ -463,7 +472,7 @@ def set_crew(entry: Entry, drivers: list[Driver]):
         Crew.objects.create(entry=entry, driver=driver, order=order)
 
 
-def cell_text(value) -> str:
+def cell_text(value: object) -> str:
     """A spreadsheet cell as the text a CSV file would hold."""
     if value is None:
         return ""
@@ -485,7 +494,7 @@ def size_problem(name: str, size: int) -> str | None:
     )
 
 
-def read_table(name: str, content: bytes) -> list[dict[str, str]]:
+def read_table(name: str, content: bytes) -> list[RawRow]:
     """The rows of a CSV or XLSX file as text keyed by the header row.
 
     Each row also gets `_line`, its line (or sheet row) number in the file.
@@ -502,7 +511,7 @@ def read_table(name: str, content: bytes) -> list[dict[str, str]]:
     missing = [column for column in REQUIRED_COLUMNS if column not in header]
     if missing:
         raise RowError(f"{name} has no column {', '.join(missing)}")
-    rows = []
+    rows: list[RawRow] = []
     for line, cells in enumerate(lines, start=2):  # line 1 is the header
         if line > IMPORT_MAX_LINES + 1:
             raise RowError(
@@ -516,7 +525,7 @@ def read_table(name: str, content: bytes) -> list[dict[str, str]]:
                 f"{name} has more than {IMPORT_MAX_ROWS} rows; the limit is "
                 f"{IMPORT_MAX_ROWS}."
             )
-        row = dict(zip(header, cells, strict=False))
+        row: RawRow = dict(zip(header, cells, strict=False))
         row["_line"] = line
         rows.append(row)
     return rows
@@ -687,11 +696,11 @@ class ClassificationImport:
     def __init__(
         self,
         race: Race,
-        rows: list[dict[str, str]],
+        rows: list[RawRow],
         *,
         source: str = "",
         fingerprint: str | None = None,
-    ):
+    ) -> None:
         self.race = race
         self.rows = rows
         self.source = source
@@ -802,11 +811,12 @@ class ClassificationImport:
             for entry in entries.select_related("story")
         ]
 
-    def write(self, plan: ImportPlan):
+    def write(self, plan: ImportPlan) -> None:
         reason = (f"Imported from {self.source}" if self.source else "Imported")[:100]
         # A race version marks the import, so that reverting the race to the
-        # version before undoes the whole import (races.history).
-        self.race._change_reason = reason
+        # version before undoes the whole import (races.history). The reason
+        # goes where django-simple-history reads it.
+        self.race._change_reason = reason  # type: ignore[attr-defined]
         self.race.save()
         for entry in plan.removed:
             delete_entry(entry, reason)
@@ -815,7 +825,7 @@ class ClassificationImport:
         self.race.entries.update(position=None, grid=None, car_number="")
         plan.builder.save_planned()
         for entry, drivers in plan.entries:
-            entry._change_reason = reason
+            entry._change_reason = reason  # type: ignore[attr-defined]
             entry.save()
             set_crew(entry, drivers)
 
@@ -834,7 +844,11 @@ def classification_fingerprint(race: Race) -> str:
             .order_by("pk")
             .values_list("pk", "entry_id", "driver_id", "order")
         ),
-        list(Story.objects.filter(race=race).order_by("pk").values_list("pk", "entry")),
+        list(
+            Story.objects.filter(entry__race=race)
+            .order_by("pk")
+            .values_list("pk", "entry")
+        ),
     )
     return hashlib.sha256(repr(state).encode()).hexdigest()
 

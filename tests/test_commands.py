@@ -6,26 +6,24 @@ from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
 from django.db import connection
 
+from bench.synthesize import add_synthetic_seasons
 from races.models import Driver, Entry, Race, Season
+
+from .factories import car_class, make_race, make_season
 
 pytestmark = pytest.mark.django_db
 
-CALENDAR = (
-    "round,race_name,alt_names,circuit,city,state_province,country,date,"
-    "duration_or_distance,track_length_mi,turns,src\n"
-    "2,American Le Mans at Mid-Ohio,,Mid-Ohio Sports Car Course,Lexington,Ohio,"
-    "USA,2004-06-27,2 hours 45 minutes,2.25,13,x\n"
-)
 HEADER = (
     "round,pos,class,class_pos,car_no,team,drivers,chassis,engine,tyre,laps,gap,"
     "status,grid,fastest_lap,src,xref\n"
 )
 
 
-def source_folder(tmp_path, *rows):
-    (tmp_path / "results").mkdir()
-    (tmp_path / "calendar.csv").write_text(CALENDAR)
-    (tmp_path / "results" / "02-mid-ohio.csv").write_text(HEADER + "".join(rows))
+def source_folder(tmp_path, *files):
+    """A shared/data/alms2004-style folder holding these (name, text) results."""
+    (tmp_path / "results").mkdir(parents=True)
+    for name, text in files:
+        (tmp_path / "results" / name).write_text(text)
     return tmp_path
 
 
@@ -50,41 +48,77 @@ def test_load_fixtures_keeps_an_editors_change():
     assert race.name == "Edited by an editor"
 
 
-def test_import_season_builds_a_round_from_csv(empty_database, tmp_path):
+def test_import_season_results_updates_a_round_from_csv(empty_database, tmp_path):
+    race = make_race(season=make_season(1999), round_number=2)
+    car_class("LMP1")
+    car_class("GTS")
     folder = source_folder(
         tmp_path,
-        "2,1,LMP1,1,38,ADT Champion Racing,JJ Lehto / Marco Werner,Audi R8,,,124,,"
-        "finished,2,,s,\n",
-        "2,2,GTS,1,,,Weickardt / Belloc,Dodge Viper,,,,,DNS,,,s,\n",
+        (
+            "02-mid-ohio.csv",
+            HEADER
+            + "2,1,LMP1,1,38,ADT Champion Racing,JJ Lehto / Marco Werner,Audi R8,,,"
+            "124,,finished,2,,s,\n"
+            + "2,2,GTS,1,,,Weickardt / Belloc,Dodge Viper,,,,,DNS,,,s,\n",
+        ),
     )
-    run("import_season", folder)
-    race = Race.objects.get(slug="mid-ohio")
+    run("import_season_results", folder, season=1999)
     assert race.entries.count() == 2
     winner = race.entries.get(position=1)
     assert [d.full_name for d in winner.crew_drivers] == ["JJ Lehto", "Marco Werner"]
     assert race.entries.get(slug="weickardt-belloc").status == "dns"
 
 
-def test_import_season_dry_run_writes_nothing(empty_database, tmp_path):
-    folder = source_folder(tmp_path)
-    assert "Dry run" in run("import_season", folder, dry_run=True)
-    assert not Season.objects.exists()
+def test_import_season_results_reimports_the_season_without_changing_it(tmp_path):
+    folder = source_folder(
+        tmp_path / "source", ("02-mid-ohio.csv", MID_OHIO_RESULTS.read_text())
+    )
+    fixture = tmp_path / "before.json"
+    after = tmp_path / "after.json"
+    run("export_fixtures", output=fixture)
+    run("import_season_results", folder, season=2004)
+    run("export_fixtures", output=after)
+    assert after.read_text() == fixture.read_text()
 
 
-def test_import_season_names_the_bad_line_and_writes_nothing(empty_database, tmp_path):
+def test_import_season_results_dry_run_writes_nothing(tmp_path):
     folder = source_folder(
         tmp_path,
-        "2,1,LMP1,1,38,Team,JJ Lehto,Audi R8,,,124,,finished,,,s,\n",
-        "2,2,LMP9,1,39,Team,A Driver,Audi R8,,,120,,finished,,,s,\n",
+        (
+            "01-sebring.csv",
+            HEADER + "1,1,LMP1,1,38,Team,JJ Lehto,Audi R8,,,350,,finished,,,s,\n",
+        ),
     )
-    with pytest.raises(CommandError, match="line 3: class 'LMP9'"):
-        run("import_season", folder)
-    assert not Season.objects.exists()
+    sebring = Race.objects.get(slug="sebring")
+    entries = sebring.entries.count()
+    before = Entry.history.count()
+    out = run("import_season_results", folder, season=2004, dry_run=True)
+    assert "removed entries" in out and "Dry run" in out
+    assert Entry.history.count() == before
+    assert sebring.entries.count() == entries
 
 
-def test_import_season_refuses_a_database_that_has_the_season(tmp_path):
-    with pytest.raises(CommandError, match="already holds"):
-        run("import_season", source_folder(tmp_path))
+def test_import_season_results_names_the_bad_line_and_writes_nothing(tmp_path):
+    folder = source_folder(
+        tmp_path,
+        ("02-mid-ohio.csv", MID_OHIO_RESULTS.read_text()),
+        (
+            "03-lime-rock.csv",
+            HEADER
+            + "3,1,LMP1,1,38,Team,JJ Lehto,Audi R8,,,124,,finished,,,s,\n"
+            + "3,2,LMP9,1,39,Team,A Driver,Audi R8,,,120,,finished,,,s,\n",
+        ),
+    )
+    before = Entry.history.count()
+    with pytest.raises(CommandError, match="03-lime-rock.csv, line 3: class 'LMP9'"):
+        run("import_season_results", folder, season=2004)
+    assert Entry.history.count() == before
+
+
+def test_import_season_results_refuses_a_season_the_database_does_not_hold(tmp_path):
+    folder = source_folder(tmp_path, ("02-mid-ohio.csv", HEADER))
+    with pytest.raises(CommandError, match="holds no 1999 season"):
+        run("import_season_results", folder, season=1999)
 
 
 def test_export_fixtures_dry_run_counts_rows(tmp_path):
@@ -162,14 +196,14 @@ def test_load_fixtures_gives_every_row_a_first_history_record(fresh_database):
 
 
 sqlite_only = pytest.mark.skipif(
-    connection.vendor != "sqlite", reason="synthesize_seasons writes SQLite only"
+    connection.vendor != "sqlite", reason="bench/synthesize.py writes SQLite only"
 )
 
 
 @sqlite_only
 def test_synthesize_seasons_multiplies_seasons_entries_and_drivers():
     entries, drivers = Entry.objects.count(), Driver.objects.count()
-    run("synthesize_seasons", factor=3)
+    add_synthetic_seasons(factor=3)
     assert list(Season.objects.values_list("year", flat=True)) == [2006, 2005, 2004]
     assert Entry.objects.count() == 3 * entries
     assert Driver.objects.count() == 3 * drivers
@@ -183,5 +217,5 @@ def test_synthesize_seasons_multiplies_seasons_entries_and_drivers():
 
 @sqlite_only
 def test_synthesize_seasons_dry_run_writes_nothing():
-    assert "Would add 9 seasons" in run("synthesize_seasons", dry_run=True)
+    assert "Would add 9 seasons" in add_synthetic_seasons(factor=10, dry_run=True)
     assert Season.objects.count() == 1
