@@ -839,7 +839,11 @@ def classification_fingerprint(race: Race) -> str:
             .order_by("pk")
             .values_list("pk", "entry_id", "driver_id", "order")
         ),
-        list(Story.objects.filter(race=race).order_by("pk").values_list("pk", "entry")),
+        list(
+            Story.objects.filter(entry__race=race)
+            .order_by("pk")
+            .values_list("pk", "entry")
+        ),
     )
     return hashlib.sha256(repr(state).encode()).hexdigest()
 

@@ -48,7 +48,7 @@ REGULATIONS = {
         "top_speed_min_mph": 200,
         "top_speed_max_mph": None,
         "notable_rules": "",
-        "history": "",
+        "background": "",
         "constructors": "Riley & Scott, Lola, Dallara, Audi, Panoz",
         "example_cars": [],
     },
@@ -64,7 +64,7 @@ REGULATIONS = {
         "top_speed_min_mph": None,
         "top_speed_max_mph": None,
         "notable_rules": "",
-        "history": (
+        "background": (
             "Created in 2001 as LMP675. For 2004 the minimum weight went up "
             "from 675 kg to 700 kg and the class took the name LMP2. (The "
             "source article gives the new limit as 1,653 lb, which does not "
@@ -88,7 +88,7 @@ REGULATIONS = {
         "top_speed_min_mph": 180,
         "top_speed_max_mph": 195,
         "notable_rules": "",
-        "history": "",
+        "background": "",
         "constructors": "",
         "example_cars": [
             ("Dodge", "Viper GTS-R"),
@@ -106,7 +106,7 @@ REGULATIONS = {
         "top_speed_min_mph": None,
         "top_speed_max_mph": None,
         "notable_rules": "Carbon-fibre brakes are not allowed (GTS cars may use them).",
-        "history": "",
+        "background": "",
         "constructors": "",
         "example_cars": [
             ("BMW", "M3"),

@@ -268,7 +268,7 @@ def test_deleted_race_comes_back_with_its_entries_and_stories(editor_client):
     )
     assert response.status_code == 302
     assert classification(race) == before
-    assert Story.objects.filter(race=race).count() == 15
+    assert Story.objects.filter(entry__race=race).count() == 15
     winner = race.entries.get(slug="38")
     assert [d.last_name for d in winner.crew_drivers] == ["Lehto", "Werner"]
 
@@ -317,7 +317,7 @@ def test_import_confirmed_after_preview_replaces_the_classification(editor_clien
     assert response.status_code == 302
     assert not race.entries.filter(crew__driver__last_name="Long").exists()
     assert race.entries.count() == 27
-    assert Story.objects.filter(race=race).count() == 15
+    assert Story.objects.filter(entry__race=race).count() == 15
 
 
 def test_race_page_links_to_the_import(editor_client):

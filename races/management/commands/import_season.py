@@ -171,6 +171,6 @@ class Command(BaseCommand):
                     self.style.WARNING(f"No Mid-Ohio car {slug!r}; story skipped.")
                 )
                 continue
-            story = Story(race=race, entry=entries[slug], headline=headline, body=body)
+            story = Story(entry=entries[slug], headline=headline, body=body)
             story.full_clean()
             story.save()

@@ -133,8 +133,7 @@ class Command(BaseCommand):
         Story.objects.bulk_create(
             copy_of(
                 story,
-                race_id=race_ids[story.race_id],
                 entry_id=entry_ids[story.entry_id],
             )
-            for story in Story.objects.filter(race__season=season)
+            for story in Story.objects.filter(entry__race__season=season)
         )
