@@ -1,7 +1,8 @@
 """The 2004 American Le Mans Series as a statistician would record it.
 
-Every model has a natural key (slugs, codes, year + round) so that the
-fixtures in `fixtures/` are readable, diffable and free of integer ids.
+Every model of season data declares its natural key in NATURAL_KEY (slugs,
+codes, year + round; see NaturalKeyModel) so that the fixtures in
+`fixtures/` are readable, diffable and free of integer ids.
 Models that editors change keep a history (`history = HistoricalRecords()`);
 races/history.py says how to add it to a new model.
 """
