@@ -5,6 +5,9 @@ codes, year + round; see NaturalKeyModel) so that the fixtures in
 `fixtures/` are readable, diffable and free of integer ids.
 Models that editors change keep a history (`history = HistoricalRecords()`);
 races/history.py says how to add it to a new model.
+
+The module is long because it holds every model of the app, each QuerySet
+just above its model, as the house style asks.
 """
 
 import functools
