@@ -135,10 +135,9 @@ def copy_season(season: Season, year: int) -> None:
     Story.objects.bulk_create(
         copy_of(
             story,
-            race_id=race_ids[story.race_id],
             entry_id=entry_ids[story.entry_id],
         )
-        for story in Story.objects.filter(race__season=season)
+        for story in Story.objects.filter(entry__race__season=season)
     )
 
 

@@ -833,7 +833,11 @@ class EntryAdmin(VersionCheckedAdmin, HistoryAdmin):
 @admin.register(Story)
 class StoryAdmin(VersionCheckedAdmin, HistoryAdmin):
     list_display = ["headline", "race", "entry"]
-    list_filter = ["race"]
-    list_select_related = ["race__season", "entry__race__season"]
+    list_filter = ["entry__race"]
+    list_select_related = ["entry__race__season"]
     search_fields = ["headline", "body"]
-    autocomplete_fields = ["race", "entry"]
+    autocomplete_fields = ["entry"]
+
+    @admin.display(ordering="entry__race")
+    def race(self, story):
+        return story.race

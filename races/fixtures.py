@@ -2,24 +2,27 @@
 
 from django.apps import apps
 from django.core.serializers import sort_dependencies
-from simple_history.models import HistoricalChanges
+
+from .models import NaturalKeyModel
 
 FIXTURE_NAME = "alms-2004"
 
 
-def models_in_dependency_order() -> list:
-    """The races app's models, each after the models its natural keys use.
+def is_season_data(model) -> bool:
+    """Season data is what fixtures name by natural key.
 
     The change history (historical models) stays in the database: fixtures
     hold the season as it is, not how it came to be. So does the marker
     that the database has held a season: it describes this database.
     """
+    return issubclass(model, NaturalKeyModel)
+
+
+def models_in_dependency_order() -> list:
+    """The races app's season data models, each after the models its keys use."""
     app_config = apps.get_app_config("races")
-    marker = app_config.get_model("DatabaseMarker")
     season_models = [
-        model
-        for model in app_config.get_models()
-        if not issubclass(model, HistoricalChanges) and model is not marker
+        model for model in app_config.get_models() if is_season_data(model)
     ]
     return sort_dependencies([(app_config, season_models)], allow_cycles=False)
 

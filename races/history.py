@@ -13,12 +13,12 @@ brings back the row and everything deleted with it.
 
 To keep the history of a new model (e.g. the points rules):
 
-1. add `history = HistoricalRecords()` to the model;
+1. add `history = HistoricalRecords()` to the model (HISTORY_MODELS below
+   finds it there);
 2. register its admin as a subclass of `races.admin.HistoryAdmin`;
-3. add the model to HISTORY_MODELS below;
-4. if reverting one of its rows should bring back rows that belong to it,
+3. if reverting one of its rows should bring back rows that belong to it,
    add a function to PART_REVERTERS and their models to REVERTED_WITH;
-5. run `manage.py makemigrations races`.
+4. run `manage.py makemigrations races`.
 
 Its historical model is left out of fixtures/ by races.fixtures, and the
 Editors group needs no extra permission: history is shown to whoever may
@@ -39,13 +39,23 @@ writes nothing.
 
 import datetime
 
+from django.apps import apps
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import IntegrityError, models, transaction
 from django.db.models.functions import Cast, Concat
+from simple_history.manager import HistoryManager
 
 from .models import Crew, Driver, Entry, PointsScale, Race, Season, Story
 
-HISTORY_MODELS = [Season, PointsScale, Race, Entry, Crew, Story]
+
+def has_history(model) -> bool:
+    """Whether the model keeps a change history (`history = HistoricalRecords()`)."""
+    return isinstance(getattr(model, "history", None), HistoryManager)
+
+
+HISTORY_MODELS = [
+    model for model in apps.get_app_config("races").get_models() if has_history(model)
+]
 
 
 def record_current_state():

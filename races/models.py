@@ -1,11 +1,16 @@
 """The 2004 American Le Mans Series as a statistician would record it.
 
-Every model has a natural key (slugs, codes, year + round) so that the
-fixtures in `fixtures/` are readable, diffable and free of integer ids.
+Every model of season data declares its natural key in NATURAL_KEY (slugs,
+codes, year + round; see NaturalKeyModel) so that the fixtures in
+`fixtures/` are readable, diffable and free of integer ids.
 Models that editors change keep a history (`history = HistoricalRecords()`);
 races/history.py says how to add it to a new model.
+
+The module is long because it holds every model of the app, each QuerySet
+just above its model, as the house style asks.
 """
 
+import functools
 import itertools
 from decimal import Decimal
 
@@ -13,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Prefetch, Q
+from django.db.models.constants import LOOKUP_SEP
 from django.db.models.functions import Lower, Now
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
@@ -81,12 +87,46 @@ def fill_slug(obj: models.Model, name: str, *, fallback: str) -> None:
     )
 
 
-class SeasonQuerySet(models.QuerySet):
-    def get_by_natural_key(self, year):
-        return self.get(year=year)
+class NaturalKeyQuerySet(models.QuerySet):
+    """Finds a row by its natural key: the values of its model's NATURAL_KEY.
+
+    loaddata calls `get_by_natural_key`, the way contrib.auth finds a user
+    by its USERNAME_FIELD.
+    """
+
+    def get_by_natural_key(self, *values):
+        return self.get(**dict(zip(self.model.NATURAL_KEY, values, strict=True)))
 
 
-class Season(PlainTextModel, EditVersioned):
+class NaturalKeyModel(models.Model):
+    """A row that fixtures name by its natural key instead of its id.
+
+    NATURAL_KEY holds the lookups that identify a row, such as
+    ("season__year", "slug"); the model's NaturalKeyQuerySet finds the row
+    from their values. A key that goes through foreign keys needs no
+    `natural_key.dependencies`: serializers already put a model after the
+    models its foreign keys point to.
+    """
+
+    NATURAL_KEY: tuple[str, ...] = ()
+
+    class Meta:
+        abstract = True
+
+    def natural_key(self) -> tuple:
+        return tuple(
+            functools.reduce(getattr, lookup.split(LOOKUP_SEP), self)
+            for lookup in self.NATURAL_KEY
+        )
+
+
+class SeasonQuerySet(NaturalKeyQuerySet):
+    pass
+
+
+class Season(PlainTextModel, NaturalKeyModel, EditVersioned):
+    NATURAL_KEY = ("year",)
+
     year = models.PositiveSmallIntegerField(unique=True)
     series_name = models.CharField(max_length=100, default="American Le Mans Series")
     source_note = models.TextField(
@@ -128,20 +168,18 @@ class Season(PlainTextModel, EditVersioned):
     def get_absolute_url(self):
         return reverse("races:season-detail", kwargs={"year": self.year})
 
-    def natural_key(self):
-        return (self.year,)
-
 
 POINTS_LIST_PATTERN = r"^[0-9]+(, ?[0-9]+)*$"
 
 
-class PointsScaleQuerySet(models.QuerySet):
-    def get_by_natural_key(self, year, slug):
-        return self.get(season__year=year, slug=slug)
+class PointsScaleQuerySet(NaturalKeyQuerySet):
+    pass
 
 
-class PointsScale(PlainTextModel, EditVersioned):
+class PointsScale(PlainTextModel, NaturalKeyModel, EditVersioned):
     """The points for each class position in the races that use this scale."""
+
+    NATURAL_KEY = ("season__year", "slug")
 
     season = models.ForeignKey(
         Season, on_delete=models.CASCADE, related_name="points_scales"
@@ -188,11 +226,6 @@ class PointsScale(PlainTextModel, EditVersioned):
     def get_absolute_url(self):
         return reverse("races:standings", kwargs={"year": self.season.year})
 
-    def natural_key(self):
-        return (self.season.year, self.slug)
-
-    natural_key.dependencies = ["races.season"]
-
     @property
     def values(self) -> list[int]:
         """Points for each class position, first place first."""
@@ -214,14 +247,13 @@ class PointsScale(PlainTextModel, EditVersioned):
             )
 
 
-class SlugQuerySet(models.QuerySet):
+class SlugQuerySet(NaturalKeyQuerySet):
     """Rows whose natural key is their slug."""
 
-    def get_by_natural_key(self, slug):
-        return self.get(slug=slug)
 
+class Circuit(PlainTextModel, NaturalKeyModel):
+    NATURAL_KEY = ("slug",)
 
-class Circuit(PlainTextModel, models.Model):
     slug = models.SlugField(unique=True)
     name = models.CharField(max_length=100)
     city = models.CharField(max_length=100, blank=True)
@@ -264,9 +296,6 @@ class Circuit(PlainTextModel, models.Model):
     def get_absolute_url(self):
         return reverse("races:circuit-detail", kwargs={"slug": self.slug})
 
-    def natural_key(self):
-        return (self.slug,)
-
     @property
     def length_km(self) -> Decimal | None:
         if self.length_mi is None:
@@ -280,12 +309,13 @@ class Circuit(PlainTextModel, models.Model):
         )
 
 
-class CarClassQuerySet(models.QuerySet):
-    def get_by_natural_key(self, code):
-        return self.get(code=code)
+class CarClassQuerySet(NaturalKeyQuerySet):
+    pass
 
 
-class CarClass(PlainTextModel, models.Model):
+class CarClass(PlainTextModel, NaturalKeyModel):
+    NATURAL_KEY = ("code",)
+
     class Code(models.TextChoices):
         LMP1 = "LMP1", "Le Mans Prototype 1"
         LMP2 = "LMP2", "Le Mans Prototype 2"
@@ -318,11 +348,10 @@ class CarClass(PlainTextModel, models.Model):
     def __str__(self):
         return self.code
 
-    def natural_key(self):
-        return (self.code,)
 
+class Manufacturer(PlainTextModel, NaturalKeyModel):
+    NATURAL_KEY = ("slug",)
 
-class Manufacturer(PlainTextModel, models.Model):
     slug = models.SlugField(unique=True)
     name = models.CharField(max_length=100)
 
@@ -338,9 +367,6 @@ class Manufacturer(PlainTextModel, models.Model):
     def save(self, *args, **kwargs):
         fill_slug(self, self.name, fallback="make")
         super().save(*args, **kwargs)
-
-    def natural_key(self):
-        return (self.slug,)
 
 
 class CarModelQuerySet(SlugQuerySet):
@@ -365,7 +391,9 @@ class CarModelQuerySet(SlugQuerySet):
         )
 
 
-class CarModel(PlainTextModel, models.Model):
+class CarModel(PlainTextModel, NaturalKeyModel):
+    NATURAL_KEY = ("slug",)
+
     slug = models.SlugField(unique=True)
     manufacturer = models.ForeignKey(
         Manufacturer, on_delete=models.PROTECT, related_name="car_models"
@@ -393,16 +421,8 @@ class CarModel(PlainTextModel, models.Model):
     def get_absolute_url(self):
         return reverse("races:car-detail", kwargs={"slug": self.slug})
 
-    def natural_key(self):
-        return (self.slug,)
 
-    natural_key.dependencies = ["races.manufacturer"]
-
-
-class ClassRegulationQuerySet(models.QuerySet):
-    def get_by_natural_key(self, year, code):
-        return self.get(season__year=year, car_class__code=code)
-
+class ClassRegulationQuerySet(NaturalKeyQuerySet):
     def for_regulations_page(self):
         """Regulations with their season, class and example cars."""
         return self.select_related("season", "car_class").prefetch_related(
@@ -413,7 +433,9 @@ class ClassRegulationQuerySet(models.QuerySet):
         )
 
 
-class ClassRegulation(PlainTextModel, models.Model):
+class ClassRegulation(PlainTextModel, NaturalKeyModel):
+    NATURAL_KEY = ("season__year", "car_class__code")
+
     season = models.ForeignKey(
         Season, on_delete=models.CASCADE, related_name="regulations"
     )
@@ -434,7 +456,10 @@ class ClassRegulation(PlainTextModel, models.Model):
         help_text="Leave empty when the source gives only a lower bound ('over').",
     )
     notable_rules = models.TextField(blank=True)
-    history = models.TextField(blank=True)
+    background = models.TextField(
+        blank=True,
+        help_text="How the class came about and what changed for this season.",
+    )
     constructors = models.CharField(
         max_length=200,
         blank=True,
@@ -463,11 +488,6 @@ class ClassRegulation(PlainTextModel, models.Model):
     def __str__(self):
         return f"{self.car_class.code} {self.season.year}"
 
-    def natural_key(self):
-        return (self.season.year, self.car_class.code)
-
-    natural_key.dependencies = ["races.season", "races.carclass"]
-
     @property
     def min_weight_lb(self) -> int | None:
         if self.min_weight_kg is None:
@@ -487,7 +507,9 @@ class ClassRegulation(PlainTextModel, models.Model):
         return round(self.top_speed_max_mph * KM_PER_MILE)
 
 
-class Team(PlainTextModel, models.Model):
+class Team(PlainTextModel, NaturalKeyModel):
+    NATURAL_KEY = ("slug",)
+
     slug = models.SlugField(unique=True)
     name = models.CharField(max_length=100)
 
@@ -507,9 +529,6 @@ class Team(PlainTextModel, models.Model):
     def get_absolute_url(self):
         return reverse("races:team-detail", kwargs={"slug": self.slug})
 
-    def natural_key(self):
-        return (self.slug,)
-
 
 class DriverQuerySet(SlugQuerySet):
     def with_start_counts(self):
@@ -522,7 +541,9 @@ class DriverQuerySet(SlugQuerySet):
         ).order_by(Lower("last_name"), Lower("first_name"), "slug")
 
 
-class Driver(PlainTextModel, models.Model):
+class Driver(PlainTextModel, NaturalKeyModel):
+    NATURAL_KEY = ("slug",)
+
     slug = models.SlugField(unique=True)
     first_name = models.CharField(
         max_length=50, blank=True, help_text="Leave empty if the sources omit it."
@@ -548,9 +569,6 @@ class Driver(PlainTextModel, models.Model):
     def get_absolute_url(self):
         return reverse("races:driver-detail", kwargs={"slug": self.slug})
 
-    def natural_key(self):
-        return (self.slug,)
-
     @property
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()
@@ -560,10 +578,7 @@ class Driver(PlainTextModel, models.Model):
         return bool(self.first_name)
 
 
-class RaceQuerySet(models.QuerySet):
-    def get_by_natural_key(self, year, round_number):
-        return self.get(season__year=year, round_number=round_number)
-
+class RaceQuerySet(NaturalKeyQuerySet):
     def for_season(self, year):
         return self.filter(season__year=year)
 
@@ -578,7 +593,9 @@ class RaceQuerySet(models.QuerySet):
         )
 
 
-class Race(PlainTextModel, EditVersioned):
+class Race(PlainTextModel, NaturalKeyModel, EditVersioned):
+    NATURAL_KEY = ("season__year", "round_number")
+
     class Status(models.TextChoices):
         SCHEDULED = "scheduled", "Scheduled"
         PROVISIONAL = "provisional", "Provisional"
@@ -673,11 +690,6 @@ class Race(PlainTextModel, EditVersioned):
             "races:race-detail", kwargs={"year": self.season.year, "slug": self.slug}
         )
 
-    def natural_key(self):
-        return (self.season.year, self.round_number)
-
-    natural_key.dependencies = ["races.season", "races.circuit", "races.pointsscale"]
-
     @property
     def is_complete(self) -> bool:
         return self.completeness == self.Completeness.COMPLETE
@@ -693,12 +705,7 @@ class Race(PlainTextModel, EditVersioned):
             )
 
 
-class EntryQuerySet(models.QuerySet):
-    def get_by_natural_key(self, year, round_number, slug):
-        return self.get(
-            race__season__year=year, race__round_number=round_number, slug=slug
-        )
-
+class EntryQuerySet(NaturalKeyQuerySet):
     def for_results_table(self):
         """Entries with race (season, circuit, points scale), class, team, car,
         ordered crew and story."""
@@ -715,8 +722,10 @@ class EntryQuerySet(models.QuerySet):
         )
 
 
-class Entry(PlainTextModel, EditVersioned):
+class Entry(PlainTextModel, NaturalKeyModel, EditVersioned):
     """One car in one race, with its result."""
+
+    NATURAL_KEY = ("race__season__year", "race__round_number", "slug")
 
     class Status(models.TextChoices):
         RUNNING = "running", "Running at the finish"
@@ -852,16 +861,6 @@ class Entry(PlainTextModel, EditVersioned):
     def get_absolute_url(self):
         return f"{self.race.get_absolute_url()}#{self.anchor}"
 
-    def natural_key(self):
-        return (*self.race.natural_key(), self.slug)
-
-    natural_key.dependencies = [
-        "races.race",
-        "races.carclass",
-        "races.team",
-        "races.carmodel",
-    ]
-
     @property
     def anchor(self) -> str:
         return f"car-{self.slug}"
@@ -911,18 +910,19 @@ class Entry(PlainTextModel, EditVersioned):
             raise ValidationError(errors)
 
 
-class CrewQuerySet(models.QuerySet):
-    def get_by_natural_key(self, year, round_number, entry_slug, driver_slug):
-        return self.get(
-            entry__race__season__year=year,
-            entry__race__round_number=round_number,
-            entry__slug=entry_slug,
-            driver__slug=driver_slug,
-        )
+class CrewQuerySet(NaturalKeyQuerySet):
+    pass
 
 
-class Crew(models.Model):
+class Crew(NaturalKeyModel):
     """A driver of an entry, in driving order."""
+
+    NATURAL_KEY = (
+        "entry__race__season__year",
+        "entry__race__round_number",
+        "entry__slug",
+        "driver__slug",
+    )
 
     entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="crew")
     driver = models.ForeignKey(Driver, on_delete=models.PROTECT, related_name="crews")
@@ -950,25 +950,20 @@ class Crew(models.Model):
     def __str__(self):
         return f"{self.driver} in {self.entry}"
 
-    def natural_key(self):
-        return (*self.entry.natural_key(), self.driver.slug)
 
-    natural_key.dependencies = ["races.entry", "races.driver"]
-
-
-class StoryQuerySet(models.QuerySet):
-    def get_by_natural_key(self, year, round_number, entry_slug):
-        return self.get(
-            entry__race__season__year=year,
-            entry__race__round_number=round_number,
-            entry__slug=entry_slug,
-        )
+class StoryQuerySet(NaturalKeyQuerySet):
+    pass
 
 
-class Story(PlainTextModel, EditVersioned):
+class Story(PlainTextModel, NaturalKeyModel, EditVersioned):
     """What happened to one car in one race, in our own words."""
 
-    race = models.ForeignKey(Race, on_delete=models.CASCADE, related_name="stories")
+    NATURAL_KEY = (
+        "entry__race__season__year",
+        "entry__race__round_number",
+        "entry__slug",
+    )
+
     entry = models.OneToOneField(Entry, on_delete=models.CASCADE, related_name="story")
     headline = models.CharField(max_length=150)
     body = models.TextField(help_text="Markdown. Written in our own words.")
@@ -977,7 +972,7 @@ class Story(PlainTextModel, EditVersioned):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["race", "entry__position"]
+        ordering = ["entry__race", "entry__position"]
         verbose_name_plural = "stories"
 
     def __str__(self):
@@ -986,19 +981,9 @@ class Story(PlainTextModel, EditVersioned):
     def get_absolute_url(self):
         return f"{self.race.get_absolute_url()}#{self.entry.story_anchor}"
 
-    def natural_key(self):
-        return self.entry.natural_key()
-
-    natural_key.dependencies = ["races.entry"]
-
-    def clean(self):
-        if self.race_id and self.entry_id and self.entry.race_id != self.race_id:
-            raise ValidationError(
-                {
-                    "entry": "This car took part in another race; pick a car of "
-                    "this race."
-                }
-            )
+    @property
+    def race(self) -> Race:
+        return self.entry.race
 
 
 class DatabaseMarkerQuerySet(models.QuerySet):

@@ -361,7 +361,7 @@ def feed_items() -> list[FeedItem]:
         )
         for race in Race.objects.exclude(summary="").select_related("season")
     ]
-    stories = Story.objects.select_related("race__season", "entry")
+    stories = Story.objects.select_related("entry__race__season")
     items += [
         FeedItem(
             title=f"{story.race.short_name}: {story.headline}",

@@ -66,7 +66,7 @@ def kinds() -> list[Kind]:
         Kind(
             "stories",
             "Stories",
-            Story.objects.select_related("race__season", "entry"),
+            Story.objects.select_related("entry__race__season"),
             ("headline", "body"),
         ),
     ]

@@ -74,9 +74,8 @@ def test_mid_ohio_grid_positions_come_from_the_report():
 
 
 def test_mid_ohio_has_a_story_for_each_car_the_report_describes():
-    stories = Story.objects.filter(race=mid_ohio())
+    stories = Story.objects.filter(entry__race=mid_ohio())
     assert stories.count() == 15
-    assert all(story.entry.race_id == story.race_id for story in stories)
 
 
 def test_mid_ohio_class_positions_follow_the_report():

@@ -1,11 +1,21 @@
 import pytest
 
-from races.history import delete_entry, delete_race, deleted_records, restore
-from races.models import Crew, Entry, Race, Story
+from races.history import (
+    HISTORY_MODELS,
+    delete_entry,
+    delete_race,
+    deleted_records,
+    restore,
+)
+from races.models import Crew, Entry, PointsScale, Race, Season, Story
 
 from .factories import make_entry, make_race
 
 pytestmark = pytest.mark.django_db
+
+
+def test_history_models_are_the_models_with_a_change_history():
+    assert HISTORY_MODELS == [Season, PointsScale, Race, Entry, Crew, Story]
 
 
 def test_deleted_race_is_listed_once_until_restored():
@@ -22,7 +32,7 @@ def test_deleted_race_is_listed_once_until_restored():
 def test_restoring_an_entry_brings_back_its_crew_and_story():
     race = make_race()
     entry = make_entry(race, position=1)
-    Story.objects.create(race=race, entry=entry, headline="Won", body="B")
+    Story.objects.create(entry=entry, headline="Won", body="B")
     crew = list(entry.crew.values_list("driver_id", "order"))
     delete_entry(entry)
     (record,) = [r for r in deleted_records(Entry) if r.race_id == race.pk]

@@ -139,7 +139,7 @@ def hostile_world(value: str) -> dict:
         status=Entry.Status.RETIRED,
         reason="x",
     )
-    story = Story.objects.create(race=race, entry=winner, headline="h", body="b")
+    story = Story.objects.create(entry=winner, headline="h", body="b")
     regulation = ClassRegulation.objects.create(
         season=season, car_class=car_class("LMP1")
     )
@@ -357,7 +357,7 @@ def test_race_admin_refuses_a_control_character_and_keeps_the_race(editor_client
 def test_line_breaks_and_tabs_are_allowed_in_multi_line_text():
     race = make_race()
     entry = make_entry(race)
-    story = Story(race=race, entry=entry, headline="Fine", body="One.\n\n\tTwo.\r\n")
+    story = Story(entry=entry, headline="Fine", body="One.\n\n\tTwo.\r\n")
     story.full_clean()
 
 
@@ -371,7 +371,7 @@ def test_one_line_text_refuses_line_breaks_and_controls(text):
 
 def test_multi_line_text_refuses_a_lone_surrogate():
     race = make_race()
-    story = Story(race=race, entry=make_entry(race), headline="h", body="a\ud800b")
+    story = Story(entry=make_entry(race), headline="h", body="a\ud800b")
     with pytest.raises(ValidationError) as error:
         story.full_clean()
     assert list(error.value.message_dict) == ["body"]
@@ -384,7 +384,7 @@ def test_story_of_deeply_nested_lists_shows_on_the_race_page(client):
     race = make_race()
     entry = make_entry(race, position=1)
     nested = "".join("    " * depth + "- deeper\n" for depth in range(400))
-    Story.objects.create(race=race, entry=entry, headline="Deep", body=nested)
+    Story.objects.create(entry=entry, headline="Deep", body=nested)
     response = assert_answers(client, race.get_absolute_url())
     assertContains(response, "deeper")
 

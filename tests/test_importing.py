@@ -68,7 +68,7 @@ def test_import_refuses_to_lose_a_story_and_names_it():
 def test_import_updates_a_matched_entry_in_place_keeping_its_story():
     race = make_race()
     entry = make_entry(race, car_number="38", position=1, laps=100)
-    Story.objects.create(race=race, entry=entry, headline="Won", body="B")
+    Story.objects.create(entry=entry, headline="Won", body="B")
     report = ClassificationImport(race, rows(WINNER)).run()
     assert report.is_written and report.updated == 1
     entry.refresh_from_db()

@@ -30,7 +30,7 @@ def test_markdown_keeps_emphasis_and_ordinary_links():
 
 
 def test_story_with_a_script_shows_on_the_race_page_without_it(client):
-    story = Story.objects.filter(race__slug="mid-ohio").first()
+    story = Story.objects.filter(entry__race__slug="mid-ohio").first()
     story.body = 'Fast. <script>alert("x")</script> <b onmouseover="x()">bold</b>'
     story.save()
     response = client.get(
