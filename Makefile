@@ -11,7 +11,8 @@ PYTHON ?= $(shell for candidate in python3.13 python3.12 python3 python; do \
 	if $$candidate -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; \
 	then echo $$candidate; break; fi; done)
 
-.PHONY: help install setup run test lint format check static data bench bench-pdf soak clean
+.PHONY: help install setup run test lint format check typecheck static data bench bench-pdf soak crawl \
+	clean
 
 help:
 	@echo "make run    set up and serve the site at http://127.0.0.1:$(PORT)"
@@ -23,6 +24,7 @@ help:
 	@echo "make bench  load-test production serving on 127.0.0.1 (about 2 minutes)"
 	@echo "make bench-pdf  time the Mid-Ohio results PDF"
 	@echo "make soak   a minute of mixed load and editing on 127.0.0.1 (scratch site)"
+	@echo "make crawl  save every page, export, PDF and API answer to var/crawl/$(CRAWL_LABEL)"
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	@if [ -z "$(PYTHON)" ]; then \
@@ -88,6 +90,12 @@ bench: setup
 # every second, against a scratch site in var/soak: p99, errors, lost edits.
 soak: install
 	$(PY) bench/soak.py
+
+# Every public answer saved to var/crawl/$(CRAWL_LABEL), from a scratch site;
+# compare two crawls with `bench/crawl.py --compare var/crawl/before var/crawl/after`.
+CRAWL_LABEL ?= after
+crawl: install
+	$(PY) bench/crawl.py --label $(CRAWL_LABEL)
 
 clean:
 	rm -rf $(VENV) var
