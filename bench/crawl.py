@@ -9,7 +9,8 @@
    sitemap.xml, every URL the sitemap lists, /classes.css, the feeds, each
    race's print view, exports (CSV, XLSX, JSON), share card and PDF (A4 and
    letter), each season's standings print view and PDF, the classes print
-   view, a search, two 404 pages, the API docs, the OpenAPI schema and every
+   view, searches, two 404 pages, each race page filtered by each class and
+   sorted by each column both ways, the API docs, the OpenAPI schema and every
    API endpoint (each list page, each season, race, driver, team and
    standings detail).
 3. Writes var/crawl/NAME/manifest.json, {url: {status, content_type,
@@ -65,6 +66,23 @@ STANDINGS_SUFFIXES = [
     "standings/print/",
     *(f"standings.pdf{paper}" for paper in PAPERS),
 ]
+# The race page's table columns, each sorted both ways, and one unknown.
+SORTABLE_COLUMNS = [
+    "position",
+    "car_class",
+    "class_position",
+    "points",
+    "car_number",
+    "team",
+    "drivers",
+    "car",
+    "tyre",
+    "laps",
+    "laps_behind",
+    "status",
+]
+SORTS = [f"{sign}{column}" for column in SORTABLE_COLUMNS for sign in ("", "-")]
+SORTS.append("no-such-column")
 SITE_URLS = [
     "/robots.txt",
     "/sitemap.xml",
@@ -72,6 +90,7 @@ SITE_URLS = [
     "/classes/print/",
     "/feeds/reports.rss",
     "/feeds/reports.atom",
+    "/search/",
     f"/search/?q={SEARCH_QUERY}",
     "/no-such-page/",
     "/api/",
@@ -138,12 +157,11 @@ def pages_of_sitemap(sitemap: bytes) -> list[str]:
 def urls_from_sitemap(pages: list[str]) -> list[str]:
     """The sitemap's pages, then what hangs off them: sheets, exports, API."""
     urls = list(pages)
-    years, races, drivers, teams = [], [], [], []
+    years, drivers, teams = [], [], []
+    races = races_of(pages)
     for page in pages:
         if match := SEASON_PAGE.match(page):
             years.append(match[1])
-        elif (match := RACE_PAGE.match(page)) and match[2] != "standings":
-            races.append((match[1], match[2]))
         elif match := DRIVER_PAGE.match(page):
             drivers.append(match[1])
         elif match := TEAM_PAGE.match(page):
@@ -163,6 +181,25 @@ def urls_from_sitemap(pages: list[str]) -> list[str]:
     urls += [f"/api/drivers/{slug}" for slug in drivers]
     urls += [f"/api/teams/{slug}" for slug in teams]
     return urls
+
+
+def races_of(pages: list[str]) -> list[tuple[str, str]]:
+    return [
+        (match[1], match[2])
+        for page in pages
+        if (match := RACE_PAGE.match(page)) and match[2] != "standings"
+    ]
+
+
+def race_page_queries(api_race: bytes) -> list[str]:
+    """The race page's class filters (each class in the race, and an unknown
+    one) and sort orders."""
+    classes = sorted(
+        {row["car_class"] for row in json.loads(api_race)["classification"]}
+    )
+    return [f"class={code}" for code in [*classes, "XX"]] + [
+        f"sort={order}" for order in SORTS
+    ]
 
 
 def file_name(url: str, taken: set[str]) -> str:
@@ -228,8 +265,12 @@ def crawl(label: str) -> Path:
     pages = pages_of_sitemap(crawler.fetch("/sitemap.xml"))
     for url in SITE_URLS + urls_from_sitemap(pages):
         crawler.fetch(url)
-    crawler.fetch_pages("/api/drivers")
-    crawler.fetch_pages("/api/teams")
+    for list_url in ("/api/drivers", "/api/teams"):
+        crawler.fetch(list_url)
+        crawler.fetch_pages(list_url)
+    for year, slug in races_of(pages):
+        for query in race_page_queries(crawler.fetch(f"/api/races/{year}/{slug}")):
+            crawler.fetch(f"/{year}/{slug}/?{query}")
     (out / "manifest.json").write_text(
         json.dumps(crawler.manifest, indent=1, sort_keys=True) + "\n"
     )
