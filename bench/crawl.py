@@ -33,6 +33,9 @@ Normalisation forgives what is not the site's behaviour:
 - everything else (PNG, JSON, CSV, XML, CSS, text): the bytes.
 The compare mode normalises the stored bodies again, so a crawl taken with
 an older copy of this tool compares with the current rules.
+
+One file, longer than most, so that it can be copied as it is into an older
+checkout to take that checkout's crawl.
 """
 
 import argparse
