@@ -12,18 +12,21 @@ PYTHON ?= $(shell for candidate in python3.13 python3.12 python3 python; do \
 	if $$candidate -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; \
 	then echo $$candidate; break; fi; done)
 
-.PHONY: help install setup run test lint format check static data bench bench-pdf soak clean
+.PHONY: help install setup run test lint format check typecheck static data bench bench-pdf soak crawl \
+	clean
 
 help:
 	@echo "make run    set up and serve the site at http://127.0.0.1:$(PORT)"
 	@echo "make test   set up and run the whole test suite"
-	@echo "make lint   ruff check and format check"
+	@echo "make lint   pre-commit's hooks (ruff, django-upgrade, djhtml) and the type check"
+	@echo "make typecheck  mypy with django-stubs on the typed modules"
 	@echo "make format apply ruff's fixes and formatting"
 	@echo "make check  Django system check and missing migrations"
 	@echo "make data   update fixtures/ with the results in $(SHARED_DATA)"
 	@echo "make bench  load-test production serving on 127.0.0.1 (about 2 minutes)"
 	@echo "make bench-pdf  time the Mid-Ohio results PDF"
 	@echo "make soak   a minute of mixed load and editing on 127.0.0.1 (scratch site)"
+	@echo "make crawl  save every page, export, PDF and API answer to var/crawl/$(CRAWL_LABEL)"
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	@if [ -z "$(PYTHON)" ]; then \
@@ -55,9 +58,18 @@ test: setup node_modules/.installed
 	$(PY) -m pytest
 	$(PY) -m pytest tests/browser --run-browser-tests
 
+# The hooks of .pre-commit-config.yaml on every file (ruff, django-upgrade,
+# djhtml), then the type check.
 lint: install
-	$(VENV)/bin/ruff check .
-	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/pre-commit run --all-files --show-diff-on-failure
+	$(MAKE) --no-print-directory typecheck
+
+# The modules whose every function must be annotated (pyproject.toml's
+# [tool.mypy]); a module not written yet is skipped.
+TYPED_MODULES := $(wildcard races/results.py races/checks.py races/standings.py \
+	races/classification.py races/importing.py)
+typecheck: install
+	$(VENV)/bin/mypy $(TYPED_MODULES)
 
 format: install
 	$(VENV)/bin/ruff check --fix .
@@ -94,6 +106,12 @@ bench: setup
 # every second, against a scratch site in var/soak: p99, errors, lost edits.
 soak: install
 	$(PY) bench/soak.py
+
+# Every public answer saved to var/crawl/$(CRAWL_LABEL), from a scratch site;
+# compare two crawls with `bench/crawl.py --compare var/crawl/before var/crawl/after`.
+CRAWL_LABEL ?= after
+crawl: install
+	$(PY) bench/crawl.py --label $(CRAWL_LABEL)
 
 clean:
 	rm -rf $(VENV) var

@@ -198,7 +198,7 @@ class PublicPageCacheMiddleware:
         return (
             settings.PAGE_CACHE_SECONDS > 0
             and request.method in ("GET", "HEAD")
-            and "HTTP_AUTHORIZATION" not in request.META
+            and "authorization" not in request.headers
             and not request.path.startswith(self.admin_prefix)
             and not has_logged_in_session(request)
         )

@@ -187,8 +187,6 @@ AUTH_PASSWORD_VALIDATORS = [
     )
 ]
 
-DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
 USE_I18N = False
