@@ -11,7 +11,7 @@ the checks on editors' input in checks.py.
 """
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,7 +20,7 @@ from .models import CarClass, Driver, Entry, Race
 UNKNOWN_LAST = 10_000
 
 # Order of the blocks on an official classification sheet.
-BLOCK_ORDER = {
+BLOCK_ORDER: dict[str, int] = {
     Entry.Status.RUNNING: 0,
     Entry.Status.CLASSIFIED: 0,
     Entry.Status.RETIRED: 0,
@@ -81,10 +81,10 @@ def derive_class_positions(entries: list[Entry]) -> dict[int, int | None]:
     class_positions: dict[int, int | None] = {}
     in_order = sorted(
         (e for e in entries if e.position and e.is_in_finishing_order),
-        key=lambda e: e.position,
+        key=lambda e: e.position or 0,
     )
     for entry in in_order:
-        if entry.position > complete_up_to:
+        if (entry.position or 0) > complete_up_to:
             break
         placed_in_class[entry.car_class_id] += 1
         class_positions[entry.pk] = placed_in_class[entry.car_class_id]
@@ -125,7 +125,7 @@ def classify(entries: Iterable[Entry]) -> list[ClassifiedEntry]:
 
 
 def podiums(
-    rows: list[ClassifiedEntry],
+    rows: Sequence[ClassifiedEntry],
 ) -> list[tuple[CarClass, list[ClassifiedEntry]]]:
     """Per class, in class order, the known top three as (class, rows)."""
     by_class: dict[CarClass, list[ClassifiedEntry]] = defaultdict(list)
@@ -133,7 +133,7 @@ def podiums(
         if row.class_position in (1, 2, 3):
             by_class[row.entry.car_class].append(row)
     return [
-        (car_class, sorted(top, key=lambda row: row.class_position))
+        (car_class, sorted(top, key=lambda row: row.class_position or 0))
         for car_class, top in sorted(
             by_class.items(), key=lambda item: item[0].display_order
         )
@@ -150,7 +150,7 @@ def classify_by_race(entries: Iterable[Entry]) -> dict[int, list[ClassifiedEntry
     }
 
 
-def class_winners(rows: list[ClassifiedEntry]) -> list[ClassifiedEntry]:
+def class_winners(rows: Sequence[ClassifiedEntry]) -> list[ClassifiedEntry]:
     """The known winner of each class, in class order."""
     winners = [row for row in rows if row.is_class_winner]
     return sorted(winners, key=lambda row: row.entry.car_class.display_order)
@@ -175,7 +175,7 @@ class FieldCount:
         return self.starters if self.is_complete else self.reported_starters
 
 
-def count_field(race: Race, rows: list[ClassifiedEntry]) -> FieldCount:
+def count_field(race: Race, rows: Sequence[ClassifiedEntry]) -> FieldCount:
     """What the race's data knows about its field."""
     return FieldCount(
         entries=len(rows),
@@ -196,7 +196,7 @@ class RecordSummary:
     class_podiums: int
 
 
-def summarise(rows: list[ClassifiedEntry]) -> RecordSummary:
+def summarise(rows: Sequence[ClassifiedEntry]) -> RecordSummary:
     """The entries, starts, class wins and podiums among the rows."""
     started = [row for row in rows if row.entry.has_started]
     return RecordSummary(

@@ -95,6 +95,8 @@ def score_entry(
             # Whatever its place, a car this far behind cannot score.
             return Score(0, Outcome.TOO_SHORT, minimum_share=share)
         return Score(0, Outcome.UNKNOWN, minimum_share=share)
+    if race.points_scale is None:
+        raise ValueError(f"{race} has no points scale, so it scores no points")
     points = race.points_scale.points_for(position)
     if position == 1:
         # The class winner sets the distance the others are measured against.
@@ -165,7 +167,7 @@ class RoundResult:
     def add(self, score: Score) -> None:
         """Add a result to this round's total (teams without the best-car rule)."""
         self.is_known = self.is_known or score.is_known
-        if score.points:
+        if score.points and score.class_position is not None:
             self.points += score.points
             self.is_verified = self.is_verified and score.is_verified
             self.counted_positions.append(score.class_position)
