@@ -1,0 +1,215 @@
+"""The committed 2004 fixtures agree with the source data in shared/data/alms2004.
+
+The one place where the real season's facts are asserted. Every other test
+builds its own small races with `tests/factories.py`. The fixtures hold a
+subset of the source rows (most rounds are partial in the sources too), so
+each check reads "every fact the fixtures state agrees with the sources";
+Mid-Ohio, the one complete classification, must match row for row.
+"""
+
+import csv
+import datetime
+import re
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from races.models import Entry, PointsScale, Race
+
+from .constants import MID_OHIO_ROUND, SEASON_YEAR
+
+SOURCE_DIR = Path(settings.BASE_DIR).parent / "shared" / "data" / "alms2004"
+
+pytestmark = pytest.mark.skipif(
+    not SOURCE_DIR.is_dir(), reason=f"no source data at {SOURCE_DIR}"
+)
+
+# The sources' status words, as the importer maps them onto Entry.Status.
+SOURCE_STATUS = {
+    "finished": Entry.Status.RUNNING,
+    "classified": Entry.Status.CLASSIFIED,
+    "DNF": Entry.Status.RETIRED,
+    "NC": Entry.Status.NOT_CLASSIFIED,
+    "DSQ": Entry.Status.DISQUALIFIED,
+    "DNS": Entry.Status.DID_NOT_START,
+}
+
+
+def read_csv(name: str) -> list[dict]:
+    with open(SOURCE_DIR / name, newline="", encoding="utf-8") as file:
+        return list(csv.DictReader(file))
+
+
+def calendar_rows() -> list[dict]:
+    return read_csv("calendar.csv")
+
+
+def result_rows(round_number: int) -> list[dict]:
+    [path] = (SOURCE_DIR / "results").glob(f"{round_number:02d}-*.csv")
+    return read_csv(f"results/{path.name}")
+
+
+def split_status(text: str) -> tuple[str, str]:
+    """'DNF (oil pressure)' -> ('DNF', 'oil pressure')."""
+    found = re.fullmatch(r"(\w+)(?: \((.*)\))?", text.strip())
+    return found[1], found[2] or ""
+
+
+def crew_surnames(entry: Entry) -> list[str]:
+    return [crew.driver.last_name for crew in entry.crew.order_by("order")]
+
+
+def is_same_crew(row: dict, surnames: list[str]) -> bool:
+    """The source names a driver in full or by surname; the fixtures by surname."""
+    names = [name.strip() for name in row["drivers"].split("/")]
+    return len(names) == len(surnames) and all(
+        name.endswith(surname) for name, surname in zip(names, surnames, strict=True)
+    )
+
+
+def source_row_of(entry: Entry, rows: list[dict]) -> dict:
+    surnames = crew_surnames(entry)
+    found = [row for row in rows if is_same_crew(row, surnames)]
+    assert len(found) == 1, f"{entry.race} car {entry.slug}: {surnames} in sources"
+    return found[0]
+
+
+def class_position(entry: Entry, entries: list[Entry]) -> int | None:
+    """The class position the fixtures give: stated, or counted from the order."""
+    if entry.reported_class_position:
+        return entry.reported_class_position
+    if entry.position is None:
+        return None
+    ahead = [
+        other
+        for other in entries
+        if other.car_class_id == entry.car_class_id
+        and other.position is not None
+        and other.position < entry.position
+    ]
+    return len(ahead) + 1
+
+
+def season_races() -> list[Race]:
+    return list(
+        Race.objects.filter(season__year=SEASON_YEAR)
+        .select_related("circuit", "points_scale")
+        .order_by("round_number")
+    )
+
+
+def test_season_2004_has_every_round_of_the_calendar(db):
+    rounds = [race.round_number for race in season_races()]
+
+    assert rounds == [int(row["round"]) for row in calendar_rows()]
+
+
+@pytest.mark.parametrize("row", calendar_rows(), ids=lambda row: row["round"])
+def test_season_2004_round_has_the_calendar_name_date_and_circuit(db, row):
+    race = Race.objects.select_related("circuit").get(
+        season__year=SEASON_YEAR, round_number=int(row["round"])
+    )
+
+    assert race.name == row["race_name"]
+    assert race.held_on == datetime.date.fromisoformat(row["date"])
+    assert race.circuit.name == row["circuit"]
+    assert race.circuit.city == row["city"]
+    assert race.circuit.country == row["country"]
+    if row["track_length_mi"]:
+        assert race.circuit.length_mi == Decimal(row["track_length_mi"])
+    if row["turns"]:
+        assert race.circuit.turns == int(row["turns"])
+
+
+@pytest.mark.parametrize("round_number", range(1, 10))
+def test_season_2004_entries_agree_with_the_source_classification(db, round_number):
+    race = Race.objects.get(season__year=SEASON_YEAR, round_number=round_number)
+    rows = result_rows(round_number)
+    entries = list(race.entries.select_related("car_class"))
+
+    for entry in entries:
+        row = source_row_of(entry, rows)
+        word, reason = split_status(row["status"]) if row["status"] else ("", "")
+        car = f"round {round_number} {crew_surnames(entry)}"
+        assert entry.car_class.code == row["class"], car
+        if entry.car_number:
+            assert entry.car_number == row["car_no"], car
+        if entry.position is not None:
+            assert str(entry.position) == row["pos"], car
+        if entry.laps is not None:
+            assert str(entry.laps) == row["laps"], car
+        if entry.status != Entry.Status.UNKNOWN:
+            assert entry.status == SOURCE_STATUS[word], car
+            assert entry.reason == reason, car
+        fixture_class_position = class_position(entry, entries)
+        if fixture_class_position and row["class_pos"]:
+            assert fixture_class_position == int(row["class_pos"]), car
+
+
+def test_season_2004_mid_ohio_is_the_complete_source_classification(db):
+    race = Race.objects.get(season__year=SEASON_YEAR, round_number=MID_OHIO_ROUND)
+    rows = result_rows(MID_OHIO_ROUND)
+    entries = list(race.entries.order_by("position", "slug"))
+
+    assert race.is_complete
+    assert len(entries) == len(rows)
+    assert [source_row_of(entry, rows)["pos"] for entry in entries] == [
+        row["pos"] for row in rows
+    ]
+
+
+@pytest.mark.parametrize("round_number", range(1, 10))
+def test_season_2004_class_winners_agree_with_the_sources(db, round_number):
+    race = Race.objects.get(season__year=SEASON_YEAR, round_number=round_number)
+    rows = result_rows(round_number)
+    entries = list(race.entries.select_related("car_class"))
+    winners = [entry for entry in entries if class_position(entry, entries) == 1]
+
+    assert winners
+    for entry in winners:
+        assert source_row_of(entry, rows)["class_pos"] in {"1", ""}, entry
+
+
+def source_points_table() -> dict[str, list[int]]:
+    """points.md's rows: the row's label to its points, first place first."""
+    table = {}
+    for line in (SOURCE_DIR / "points.md").read_text(encoding="utf-8").splitlines():
+        cells = [cell.strip() for cell in line.strip("|").split("|")]
+        is_points_row = cells[0] != "Position" and len(cells) == 11
+        if is_points_row and all(cell.isdigit() for cell in cells[1:]):
+            table[cells[0]] = [int(cell) for cell in cells[1:]]
+    return table
+
+
+def test_season_2004_points_scales_are_those_of_the_sources(db):
+    scales = PointsScale.objects.filter(season__year=SEASON_YEAR)
+
+    assert sorted(scale.values for scale in scales) == sorted(
+        source_points_table().values()
+    )
+
+
+@pytest.mark.parametrize(
+    ("round_number", "row_label_part"),
+    [(1, "Sebring"), (2, "Standard"), (7, "Standard"), (8, "Sebring"), (9, "Laguna")],
+)
+def test_season_2004_round_scores_on_the_scale_of_the_sources(
+    db, round_number, row_label_part
+):
+    race = Race.objects.get(season__year=SEASON_YEAR, round_number=round_number)
+    [expected] = [
+        points
+        for label, points in source_points_table().items()
+        if row_label_part in label
+    ]
+
+    assert race.points_scale.values == expected
+
+
+def test_season_2004_season_follows_the_70_percent_and_best_car_rules(db):
+    race = season_races()[0]
+
+    assert race.season.minimum_distance_share == Decimal("0.70")
+    assert race.season.is_team_best_car_only
