@@ -54,9 +54,18 @@ def empty_page_cache(settings):
 
 @pytest.fixture
 def empty_database(db):
-    """Remove all season data (rolled back after the test)."""
+    """Remove all season data (rolled back after the test).
+
+    Raw deletes, many-to-many links first: no signals, so no history rows
+    for the deletions, and a fraction of a second instead of seconds.
+    """
     for model in reversed(models_in_dependency_order()):
-        model._default_manager.all().delete()
+        for field in model._meta.local_many_to_many:
+            if field.remote_field.through._meta.auto_created:
+                field.remote_field.through._default_manager.all()._raw_delete(
+                    using="default"
+                )
+        model._default_manager.all()._raw_delete(using="default")
 
 
 @pytest.fixture
