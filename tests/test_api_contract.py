@@ -195,6 +195,7 @@ def wsgi_app_in_this_transaction(settings):
     request_finished.connect(close_old_connections)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("path", "mode"), SCHEMATHESIS_RUNS)
 def test_schemathesis_finds_no_undeclared_answer(
     wsgi_app_in_this_transaction, path, mode
@@ -263,6 +264,7 @@ def gunicorn_port(tmp_path):
         server.wait(timeout=30)
 
 
+@pytest.mark.slow
 def test_gunicorn_refuses_a_long_uri_with_the_documented_414(client, gunicorn_port):
     document = openapi_document(client)
     declared = document["paths"]["/api/drivers"]["get"]["responses"]["414"]

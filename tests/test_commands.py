@@ -35,6 +35,7 @@ def run(*args, **options):
     return out.getvalue()
 
 
+@pytest.mark.slow
 def test_load_fixtures_fills_an_empty_database(fresh_database):
     assert not Season.objects.exists()
     run("load_fixtures", verbosity=0)
@@ -155,6 +156,7 @@ def test_import_results_refuses_an_unknown_round():
         run("import_results", MID_OHIO_RESULTS, season=2004, round_number=12)
 
 
+@pytest.mark.slow
 def test_load_fixtures_gives_every_row_a_first_history_record(fresh_database):
     run("load_fixtures", verbosity=0)
     race = Race.objects.get(slug="mid-ohio")

@@ -108,6 +108,7 @@ def test_fixture_file_holds_no_history():
     assert not any(".historical" in model for model in models)
 
 
+@pytest.mark.slow
 def test_fixtures_load_into_an_empty_database_losslessly(empty_database, tmp_path):
     call_command("loaddata", FIXTURE_NAME, verbosity=0)
     exported = tmp_path / "export.json"

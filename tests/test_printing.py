@@ -38,6 +38,7 @@ def page_size(reader: PdfReader) -> tuple[int, int]:
     return round(float(box.width)), round(float(box.height))
 
 
+@pytest.mark.slow
 def test_mid_ohio_pdf_lists_every_car_with_its_crew(client):
     text = text_of(pdf_of(client))
     race = Race.objects.get(slug="mid-ohio")
@@ -50,6 +51,7 @@ def test_mid_ohio_pdf_lists_every_car_with_its_crew(client):
             assert re.search(rf"\b{row.entry.car_number}\b", text)
 
 
+@pytest.mark.slow
 def test_mid_ohio_pdf_header_states_the_race_facts(client):
     text = text_of(pdf_of(client))
     for fact in (
@@ -65,6 +67,7 @@ def test_mid_ohio_pdf_header_states_the_race_facts(client):
         assert fact in text, fact
 
 
+@pytest.mark.slow
 def test_mid_ohio_pdf_prints_the_blocks_of_an_official_classification(client):
     text = text_of(pdf_of(client))
     classified = text.index("CLASSIFIED (19 cars)")
@@ -74,6 +77,7 @@ def test_mid_ohio_pdf_prints_the_blocks_of_an_official_classification(client):
     assert "Class winner" in text
 
 
+@pytest.mark.slow
 def test_pdf_footer_has_page_numbers_generation_time_and_sources(client):
     reader = pdf_of(client)
     text = text_of(reader)
@@ -85,6 +89,7 @@ def test_pdf_footer_has_page_numbers_generation_time_and_sources(client):
     assert "Compiled from a fan report of the Mid-Ohio round" in text
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("paper", "size"),
     [(None, A4), ("a4", A4), ("letter", LETTER), ("LETTER", LETTER), ("legal", A4)],
@@ -94,11 +99,13 @@ def test_pdf_paper_is_letter_on_request_and_a4_otherwise(client, paper, size):
     assert page_size(pdf_of(client, **params)) == size
 
 
+@pytest.mark.slow
 def test_partial_pdf_says_it_is_partial_and_how_many_cars_are_known(client):
     text = text_of(pdf_of(client, {"year": 2004, "slug": "lime-rock"}))
     assert "Partial classification: 2 of the 27 cars that started are known" in text
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("status", "mark"),
     [
@@ -114,6 +121,7 @@ def test_pdf_marks_the_race_status(client, status, mark):
     assert "PROVISIONAL" not in text
 
 
+@pytest.mark.slow
 def test_pdf_is_named_after_the_round_and_paper(client):
     url = reverse("races:race-results-pdf", kwargs=MID_OHIO)
     response = client.get(url, {"paper": "letter"})
@@ -203,6 +211,7 @@ def standings_pdf(client, **params) -> PdfReader:
     return PdfReader(io.BytesIO(response.content))
 
 
+@pytest.mark.slow
 def test_standings_pdf_lists_each_class_with_its_leaders(client):
     text = text_of(standings_pdf(client))
     assert "Championship standings" in text
@@ -213,6 +222,7 @@ def test_standings_pdf_lists_each_class_with_its_leaders(client):
     assert "(tied)" not in text  # screen-reader text stays out of print
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("paper", "size"), [("a4", A4), ("letter", LETTER)])
 def test_standings_pdf_is_landscape(client, paper, size):
     assert page_size(standings_pdf(client, paper=paper)) == size[::-1]

@@ -207,6 +207,7 @@ def test_session_cookie_is_secure_and_httponly_in_production(
     assert cookie["httponly"] is True
 
 
+@pytest.mark.slow
 def test_check_deploy_reports_nothing_with_production_settings(tmp_path):
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "DEBUG"],

@@ -402,6 +402,7 @@ def test_standings_stay_within_a_query_budget(
         assert client.get(standings_url).status_code == 200
 
 
+@pytest.mark.slow
 def test_standings_query_budget_holds_with_many_rounds_and_entries(
     client, django_assert_max_num_queries, race, standings_url
 ):
