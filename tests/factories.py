@@ -10,6 +10,7 @@ from races.models import (
     CarClass,
     CarModel,
     Circuit,
+    ClassRegulation,
     Crew,
     Driver,
     Entry,
@@ -162,8 +163,12 @@ CLASSIFIED_CARS = [
 ]
 
 
-def make_classified_race(**overrides) -> Race:
-    """A complete race with the cars of CLASSIFIED_CARS and a story on the winner."""
+def make_classified_race(crews: dict | None = None, **overrides) -> Race:
+    """A complete race with the cars of CLASSIFIED_CARS and a story on the winner.
+
+    `crews` gives some cars (by slug) their drivers; the others get new ones.
+    """
+    crews = crews or {}
     fields = {"short_name": "Testville", "summary": "A close race, in brief."}
     fields.update(overrides)
     race = make_race(**fields)
@@ -177,10 +182,20 @@ def make_classified_race(**overrides) -> Race:
             laps=laps,
             status=status,
             reason=reason,
-            drivers=[make_driver(), make_driver()],
+            drivers=crews.get(slug) or [make_driver(), make_driver()],
         )
     make_story(race.entries.get(slug="7"), headline="The winner wins")
     return race
+
+
+def make_regulation(code: str, **overrides) -> ClassRegulation:
+    season = overrides.pop("season", None) or make_season()
+    example_cars = overrides.pop("example_cars", [])
+    regulation = ClassRegulation.objects.create(
+        season=season, car_class=car_class(code), **overrides
+    )
+    regulation.example_cars.set(example_cars)
+    return regulation
 
 
 def make_editor(username: str = "editor"):
