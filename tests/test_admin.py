@@ -1,5 +1,3 @@
-from pathlib import Path
-
 import pytest
 from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -9,9 +7,8 @@ from pytest_django.asserts import assertContains, assertNotContains
 
 from races.models import Driver, Entry, Race, Season, Story
 
+from .constants import MID_OHIO_CSV
 from .factories import admin_form_data, inline_prefix
-
-MID_OHIO_CSV = Path(__file__).parent / "data" / "02-mid-ohio.csv"
 
 pytestmark = pytest.mark.django_db
 

@@ -1,5 +1,4 @@
 from io import StringIO
-from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import User
@@ -7,6 +6,8 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 
 from races.models import Driver, Entry, Race, Season
+
+from .constants import MID_OHIO_CSV
 
 pytestmark = pytest.mark.django_db
 
@@ -117,14 +118,9 @@ def test_create_editor_refuses_an_existing_username(monkeypatch, django_user_mod
         run("create_editor", "taken")
 
 
-MID_OHIO_RESULTS = Path(__file__).parent / "data" / "02-mid-ohio.csv"
-
-
 def test_import_results_dry_run_checks_and_writes_nothing():
     before = Entry.history.count()
-    out = run(
-        "import_results", MID_OHIO_RESULTS, season=2004, round_number=2, dry_run=True
-    )
+    out = run("import_results", MID_OHIO_CSV, season=2004, round_number=2, dry_run=True)
     assert "27 updated" in out and "nothing written" in out
     assert Entry.history.count() == before
 
@@ -133,7 +129,7 @@ def test_import_results_reimports_a_round_without_changing_it(tmp_path):
     fixture = tmp_path / "before.json"
     after = tmp_path / "after.json"
     run("export_fixtures", output=fixture)
-    run("import_results", MID_OHIO_RESULTS, season=2004, round_number=2)
+    run("import_results", MID_OHIO_CSV, season=2004, round_number=2)
     run("export_fixtures", output=after)
     assert after.read_text() == fixture.read_text()
 
@@ -153,7 +149,7 @@ def test_import_results_names_the_bad_row_and_writes_nothing(tmp_path):
 
 def test_import_results_refuses_an_unknown_round():
     with pytest.raises(CommandError, match="no round 12"):
-        run("import_results", MID_OHIO_RESULTS, season=2004, round_number=12)
+        run("import_results", MID_OHIO_CSV, season=2004, round_number=12)
 
 
 @pytest.mark.slow

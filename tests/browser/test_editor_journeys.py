@@ -1,13 +1,13 @@
 """What an editor does in the admin, in a real browser."""
 
 import re
-from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group, User
 from playwright.sync_api import expect
 
-MID_OHIO_CSV = Path(__file__).parents[1] / "data" / "02-mid-ohio.csv"
+from ..constants import MID_OHIO_CSV
+
 PASSWORD = "a-long-editor-pass-phrase"
 
 
