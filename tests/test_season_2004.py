@@ -18,7 +18,7 @@ from django.conf import settings
 
 from races.models import Entry, PointsScale, Race
 
-from .constants import MID_OHIO_ROUND, SEASON_YEAR
+from .constants import MID_OHIO, MID_OHIO_ROUND, SEASON_YEAR
 
 SOURCE_DIR = Path(settings.BASE_DIR).parent / "shared" / "data" / "alms2004"
 
@@ -213,3 +213,66 @@ def test_season_2004_season_follows_the_70_percent_and_best_car_rules(db):
 
     assert race.season.minimum_distance_share == Decimal("0.70")
     assert race.season.is_team_best_car_only
+
+
+# Points and standings, checked by hand against points.md, read through the
+# API so they hold whatever the standings code looks like inside.
+
+
+def mid_ohio_points(client) -> dict[int, int]:
+    """Each Mid-Ohio car's points, keyed by overall position."""
+    response = client.get(f"/api/races/{SEASON_YEAR}/{MID_OHIO['slug']}")
+    return {row["position"]: row["points"] for row in response.json()["classification"]}
+
+
+def class_table(client, code: str, kind: str) -> list[dict]:
+    data = client.get(f"/api/standings/{SEASON_YEAR}").json()
+    [found] = [item for item in data["classes"] if item["car_class"] == code]
+    return found[kind]
+
+
+def test_season_2004_mid_ohio_class_winners_score_twenty(client, db):
+    points = mid_ohio_points(client)
+    # LMP1 #38, GTS #3, LMP2 Intersport Lola (no number known), GT #45.
+    assert [points[position] for position in (1, 3, 5, 8)] == [20] * 4
+
+
+def test_season_2004_mid_ohio_gt_places_follow_the_standard_scale(client, db):
+    points = mid_ohio_points(client)
+    # GT 2nd to 9th: #23 (9th overall) ... Pechnik/Neiman (19th overall).
+    gt_places = [points[position] for position in (9, 10, 11, 13, 14, 15, 16, 19)]
+    assert gt_places == [16, 13, 10, 8, 6, 4, 3, 2]
+
+
+def test_season_2004_mid_ohio_cars_under_seventy_percent_score_nothing(client, db):
+    points = mid_ohio_points(client)
+    assert points[20] == 0  # Intersport LMP1: 80 laps of 124 (64.5%)
+    assert points[21] == 0  # GT 10th: 76 laps of 113 (67.3%)
+    assert points[24] == 0  # Dyson #16: no lap completed
+
+
+def test_season_2004_mid_ohio_retired_car_above_seventy_percent_scores(client, db):
+    assert mid_ohio_points(client)[18] == 10  # LMP2 4th, retired on 103 of 116
+
+
+def test_season_2004_lmp1_is_led_by_lehto_and_werner(client, db):
+    leaders = [
+        row for row in class_table(client, "LMP1", "drivers") if row["position"] == 1
+    ]
+    assert {row["competitor"]["name"] for row in leaders} == {
+        "JJ Lehto",
+        "Marco Werner",
+    }
+    # Sebring 2nd (endurance 22), five standard wins and a second, Petit Le
+    # Mans win (26), Laguna Seca 2nd (four-hour 19).
+    assert leaders[0]["total"] == 22 + 20 * 5 + 16 + 26 + 19
+
+
+def test_season_2004_team_standings_count_one_corvette_per_race(client, db):
+    leader = class_table(client, "GTS", "teams")[0]
+    assert leader["competitor"]["name"] == "Corvette Racing"
+    # Sebring 26, then the better Corvette at every round, 0 at Sonoma (DNS).
+    points = {r["round"]: r["points"] for r in leader["rounds"]}
+    assert [points.get(round_number) for round_number in range(1, 10)] == [
+        26, 20, None, 0, 20, 20, 20, 22, 23,
+    ]  # fmt: skip
