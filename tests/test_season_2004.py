@@ -16,7 +16,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from races.models import Entry, PointsScale, Race
+from races.classification import classify
+from races.models import CarClass, Entry, PointsScale, Race, Season, Story
 
 from .constants import MID_OHIO, MID_OHIO_ROUND, SEASON_YEAR
 
@@ -276,3 +277,106 @@ def test_season_2004_team_standings_count_one_corvette_per_race(client, db):
     assert [points.get(round_number) for round_number in range(1, 10)] == [
         26, 20, None, 0, 20, 20, 20, 22, 23,
     ]  # fmt: skip
+
+
+# The fixtures' own facts of the season.
+
+
+def mid_ohio() -> Race:
+    return Race.objects.get(season__year=SEASON_YEAR, slug=MID_OHIO["slug"])
+
+
+def test_season_2004_fixtures_hold_nine_rounds_in_calendar_order(db):
+    slugs = list(Race.objects.for_season(2004).values_list("slug", flat=True))
+    assert slugs == [
+        "sebring",
+        "mid-ohio",
+        "lime-rock",
+        "sonoma",
+        "portland",
+        "mosport",
+        "road-america",
+        "petit-le-mans",
+        "laguna-seca",
+    ]
+
+
+def test_season_2004_fixtures_hold_four_classes_in_speed_order(db):
+    assert list(CarClass.objects.values_list("code", flat=True)) == [
+        "LMP1",
+        "LMP2",
+        "GTS",
+        "GT",
+    ]
+
+
+def test_season_2004_mid_ohio_is_complete_with_27_entries(db):
+    race = mid_ohio()
+    assert race.is_complete
+    assert race.entries.count() == 27
+
+
+def test_season_2004_other_rounds_are_marked_partial(db):
+    partial = Race.objects.exclude(slug="mid-ohio")
+    assert partial.count() == 8
+    assert all(not race.is_complete for race in partial)
+
+
+def test_season_2004_mid_ohio_winner_is_lehto_and_werner_in_the_38_audi(db):
+    winner = mid_ohio().entries.get(position=1)
+    assert winner.car_number == "38"
+    assert str(winner.car_model) == "Audi R8"
+    assert [d.last_name for d in winner.crew_drivers] == ["Lehto", "Werner"]
+    assert winner.laps == 124
+
+
+def test_season_2004_mid_ohio_non_starters_have_no_laps(db):
+    non_starters = mid_ohio().entries.filter(status="dns")
+    assert {e.slug for e in non_starters} == {"weickardt-belloc", "krohn-maxwell"}
+    assert all(e.laps is None for e in non_starters)
+
+
+def test_season_2004_mid_ohio_grid_positions_come_from_the_report(db):
+    grid = dict(mid_ohio().entries.exclude(grid=None).values_list("car_number", "grid"))
+    assert grid == {"16": 1, "38": 2, "20": 3, "": 4, "4": 5, "3": 6}
+
+
+def test_season_2004_mid_ohio_has_a_story_for_each_car_the_report_describes(db):
+    stories = Story.objects.filter(entry__race=mid_ohio())
+    assert stories.count() == 15
+
+
+def test_season_2004_mid_ohio_class_positions_follow_the_report(db):
+    rows = classify(mid_ohio().entries.for_results_table())
+    by_position = {row.entry.position: row.class_position for row in rows}
+    assert by_position[5] == 1  # LMP2 winner
+    assert by_position[20] == 3  # Intersport LMP1, a distant third
+    assert by_position[10] == 3  # #31 Porsche third in GT
+
+
+def test_season_2004_season_knows_its_sources(db):
+    assert "Mid-Ohio" in Season.objects.get(year=2004).source_note
+
+
+def test_season_2004_fixtures_hold_the_2004_points_rules(db):
+    season = Season.objects.get(year=2004)
+    assert season.minimum_distance_share == Decimal("0.70")
+    assert season.is_team_best_car_only
+    scales = dict(
+        Race.objects.for_season(2004).values_list("slug", "points_scale__slug")
+    )
+    assert scales["sebring"] == scales["petit-le-mans"] == "endurance"
+    assert scales["laguna-seca"] == "four-hour"
+    assert {
+        scales[slug]
+        for slug in (
+            "mid-ohio",
+            "lime-rock",
+            "sonoma",
+            "portland",
+            "mosport",
+            "road-america",
+        )
+    } == {"standard"}
+    race = Race.objects.get(slug="laguna-seca")
+    assert race.points_scale.values == [23, 19, 16, 13, 11, 9, 7, 6, 5, 4]
