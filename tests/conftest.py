@@ -26,7 +26,15 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
-    """Every test starts from the committed 2004 season."""
+    """The committed 2004 season, loaded once for the whole session.
+
+    Only the tests of the real season read it: test_season_2004.py, the
+    fixture round trip (test_fixtures, test_load_fixtures), the commands that
+    re-import or copy it (test_commands, the admin's CSV re-import) and tests
+    that use a committed round only as a page to serve (test_sheet_cache).
+    Behaviour tests build their own races with tests/factories.py, most of
+    them on an `empty_database`.
+    """
     with django_db_blocker.unblock():
         call_command("loaddata", FIXTURE_NAME, verbosity=0)
         record_current_state()
