@@ -8,7 +8,6 @@ SEASON_YEAR = 2004
 MID_OHIO_ROUND = 2
 MID_OHIO = {"year": SEASON_YEAR, "slug": "mid-ohio"}
 MID_OHIO_URL = reverse("races:race-detail", kwargs=MID_OHIO)
-STANDINGS_2004_URL = reverse("races:standings", kwargs={"year": SEASON_YEAR})
 
 # The importer's CSV of the complete Mid-Ohio classification.
 MID_OHIO_CSV = Path(__file__).parent / "data" / "02-mid-ohio.csv"

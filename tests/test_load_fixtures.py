@@ -10,6 +10,7 @@ from django.core.management import CommandError, call_command
 from races.fixtures import models_in_dependency_order
 from races.models import DatabaseMarker, Race, Season
 
+from .constants import MID_OHIO, SEASON_YEAR
 from .factories import make_driver, make_season
 
 pytestmark = pytest.mark.django_db
@@ -37,7 +38,7 @@ def test_fixtures_load_into_a_database_that_never_held_a_season(fresh_database):
 
 
 def test_fixtures_do_not_reload_into_a_loaded_database():
-    race = Race.objects.get(slug="mid-ohio")
+    race = Race.objects.get(season__year=SEASON_YEAR, slug=MID_OHIO["slug"])
     race.name = "Edited by an editor"
     race.save()
     assert "not loading" in load_fixtures()
