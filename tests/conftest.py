@@ -17,9 +17,24 @@ def pytest_addoption(parser):
     )
 
 
+def pytest_collection_modifyitems(config, items):
+    """Browser tests are slow tests too: `pytest -m "not slow"` leaves them out."""
+    for item in items:
+        if "browser" in item.path.parts:
+            item.add_marker(pytest.mark.slow)
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
-    """Every test starts from the committed 2004 season."""
+    """The committed 2004 season, loaded once for the whole session.
+
+    Only the tests of the real season read it: test_season_2004.py, the
+    fixture round trip (test_fixtures, test_load_fixtures), the commands that
+    re-import or copy it (test_commands, the admin's CSV re-import) and tests
+    that use a committed round only as a page to serve (test_sheet_cache).
+    Behaviour tests build their own races with tests/factories.py, most of
+    them on an `empty_database`.
+    """
     with django_db_blocker.unblock():
         call_command("loaddata", FIXTURE_NAME, verbosity=0)
         record_current_state()
@@ -54,9 +69,18 @@ def empty_page_cache(settings):
 
 @pytest.fixture
 def empty_database(db):
-    """Remove all season data (rolled back after the test)."""
+    """Remove all season data (rolled back after the test).
+
+    Raw deletes, many-to-many links first: no signals, so no history rows
+    for the deletions, and a fraction of a second instead of seconds.
+    """
     for model in reversed(models_in_dependency_order()):
-        model._default_manager.all().delete()
+        for field in model._meta.local_many_to_many:
+            if field.remote_field.through._meta.auto_created:
+                field.remote_field.through._default_manager.all()._raw_delete(
+                    using="default"
+                )
+        model._default_manager.all()._raw_delete(using="default")
 
 
 @pytest.fixture

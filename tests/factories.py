@@ -10,6 +10,7 @@ from races.models import (
     CarClass,
     CarModel,
     Circuit,
+    ClassRegulation,
     Crew,
     Driver,
     Entry,
@@ -17,6 +18,7 @@ from races.models import (
     PointsScale,
     Race,
     Season,
+    Story,
     Team,
 )
 from races.permissions import EDITORS_GROUP
@@ -135,6 +137,65 @@ def make_entry(race: Race, class_code: str = "LMP1", **overrides) -> Entry:
     for order, driver in enumerate(drivers, start=1):
         Crew.objects.create(entry=entry, driver=driver, order=order)
     return entry
+
+
+def make_story(entry: Entry, **overrides) -> Story:
+    fields = {"headline": unique("Headline"), "body": "What happened to the car."}
+    fields.update(overrides)
+    return Story.objects.create(entry=entry, **fields)
+
+
+# One small race with cars in every class: a clear winner in each class, a car
+# under 70% of its class winner's laps, a retirement and a non-starter. Car
+# numbers sort differently as text (11 < 7) and as numbers (7 < 11).
+# (slug, car number, class, position, laps, status, reason)
+CLASSIFIED_CARS = [
+    ("7", "7", "LMP1", 1, 100, Entry.Status.RUNNING, ""),
+    ("8", "8", "LMP1", 2, 99, Entry.Status.RUNNING, ""),
+    ("11", "11", "GTS", 3, 95, Entry.Status.RUNNING, ""),
+    ("21", "21", "LMP2", 4, 94, Entry.Status.RUNNING, ""),
+    ("12", "12", "GTS", 5, 93, Entry.Status.RUNNING, ""),
+    ("31", "31", "GT", 6, 90, Entry.Status.RUNNING, ""),
+    ("32", "32", "GT", 7, 89, Entry.Status.RUNNING, ""),
+    ("slow-prototype", "", "LMP1", 8, 60, Entry.Status.RUNNING, ""),
+    ("9", "9", "LMP1", 9, 0, Entry.Status.RETIRED, "oil pressure"),
+    ("non-starter", "", "GT", None, None, Entry.Status.DID_NOT_START, ""),
+]
+
+
+def make_classified_race(crews: dict | None = None, **overrides) -> Race:
+    """A complete race with the cars of CLASSIFIED_CARS and a story on the winner.
+
+    `crews` gives some cars (by slug) their drivers; the others get new ones.
+    """
+    crews = crews or {}
+    fields = {"short_name": "Testville", "summary": "A close race, in brief."}
+    fields.update(overrides)
+    race = make_race(**fields)
+    for slug, number, code, position, laps, status, reason in CLASSIFIED_CARS:
+        make_entry(
+            race,
+            code,
+            slug=slug,
+            car_number=number,
+            position=position,
+            laps=laps,
+            status=status,
+            reason=reason,
+            drivers=crews.get(slug) or [make_driver(), make_driver()],
+        )
+    make_story(race.entries.get(slug="7"), headline="The winner wins")
+    return race
+
+
+def make_regulation(code: str, **overrides) -> ClassRegulation:
+    season = overrides.pop("season", None) or make_season()
+    example_cars = overrides.pop("example_cars", [])
+    regulation = ClassRegulation.objects.create(
+        season=season, car_class=car_class(code), **overrides
+    )
+    regulation.example_cars.set(example_cars)
+    return regulation
 
 
 def make_editor(username: str = "editor"):

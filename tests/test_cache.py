@@ -6,41 +6,51 @@ from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains
 
 from almsweb.cache import PublicPageCacheMiddleware, data_version
-from races.models import CarClass, ClassRegulation, Race
+from races.models import CarClass, Race
 
-pytestmark = pytest.mark.django_db
+from .factories import make_car_model, make_classified_race, make_regulation
 
-MID_OHIO = reverse("races:race-detail", kwargs={"year": 2004, "slug": "mid-ohio"})
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("empty_database")]
+
+
+@pytest.fixture
+def race():
+    return make_classified_race()
+
+
+@pytest.fixture
+def url(race):
+    return race.get_absolute_url()
 
 
 def test_second_anonymous_request_is_served_from_the_cache(
-    client, django_assert_num_queries
+    client, django_assert_num_queries, url
 ):
-    first = client.get(MID_OHIO)
+    first = client.get(url)
     with django_assert_num_queries(0):
-        second = client.get(MID_OHIO)
+        second = client.get(url)
     assert second.status_code == 200
     assert second.content == first.content
 
 
-def test_edit_shows_on_the_next_request(client, django_capture_on_commit_callbacks):
-    client.get(MID_OHIO)
-    race = Race.objects.get(slug="mid-ohio")
+def test_edit_shows_on_the_next_request(
+    client, django_capture_on_commit_callbacks, url, race
+):
+    client.get(url)
     race.name = "Renamed by an editor"
     with django_capture_on_commit_callbacks(execute=True):
         race.save()
-    assertContains(client.get(MID_OHIO), "Renamed by an editor")
+    assertContains(client.get(url), "Renamed by an editor")
 
 
-def test_deleting_a_row_invalidates_the_cache(client):
-    race = Race.objects.get(slug="mid-ohio")
-    entry = race.entries.get(car_number="38")
-    assertContains(client.get(MID_OHIO), 'id="car-38"')
+def test_deleting_a_row_invalidates_the_cache(client, url, race):
+    entry = race.entries.get(car_number="7")
+    assertContains(client.get(url), 'id="car-7"')
     entry.delete()
-    assertNotContains(client.get(MID_OHIO), 'id="car-38"')
+    assertNotContains(client.get(url), 'id="car-7"')
 
 
-def test_editing_a_class_colour_invalidates_the_stylesheet(client):
+def test_editing_a_class_colour_invalidates_the_stylesheet(client, race):
     url = reverse("races:class-colours")
     client.get(url)
     lmp1 = CarClass.objects.get(code="LMP1")
@@ -50,48 +60,46 @@ def test_editing_a_class_colour_invalidates_the_stylesheet(client):
 
 
 def test_many_to_many_change_bumps_the_data_version():
-    regulation = ClassRegulation.objects.first()
+    regulation = make_regulation("LMP1", example_cars=[make_car_model()])
     before = data_version()
     regulation.example_cars.clear()
     assert data_version() > before
 
 
-def test_matching_etag_gets_a_304(client):
-    etag = client.get(MID_OHIO)["ETag"]
-    response = client.get(MID_OHIO, headers={"if-none-match": etag})
+def test_matching_etag_gets_a_304(client, url):
+    etag = client.get(url)["ETag"]
+    response = client.get(url, headers={"if-none-match": etag})
     assert response.status_code == 304
     assert response.content == b""
 
 
-def test_unchanged_since_last_modified_gets_a_304(client):
-    last_modified = client.get(MID_OHIO)["Last-Modified"]
-    response = client.get(MID_OHIO, headers={"if-modified-since": last_modified})
+def test_unchanged_since_last_modified_gets_a_304(client, url):
+    last_modified = client.get(url)["Last-Modified"]
+    response = client.get(url, headers={"if-modified-since": last_modified})
     assert response.status_code == 304
 
 
-def test_changed_page_gets_a_200_for_an_old_etag(client):
-    etag = client.get(MID_OHIO)["ETag"]
-    race = Race.objects.get(slug="mid-ohio")
+def test_changed_page_gets_a_200_for_an_old_etag(client, url, race):
+    etag = client.get(url)["ETag"]
     race.name = "Changed"
     race.save()
-    response = client.get(MID_OHIO, headers={"if-none-match": etag})
+    response = client.get(url, headers={"if-none-match": etag})
     assert response.status_code == 200
     assert response["ETag"] != etag
 
 
-def test_cached_page_asks_browsers_to_revalidate(client):
-    response = client.get(MID_OHIO)
+def test_cached_page_asks_browsers_to_revalidate(client, url):
+    response = client.get(url)
     assert "max-age=0" in response["Cache-Control"]
     assert "must-revalidate" in response["Cache-Control"]
 
 
-def test_logged_in_visitor_gets_a_fresh_page(admin_client, client):
-    client.get(MID_OHIO)
-    race = Race.objects.get(slug="mid-ohio")
+def test_logged_in_visitor_gets_a_fresh_page(admin_client, client, url, race):
+    client.get(url)
     # Bypasses the signals, so the cached page is now stale.
     Race.objects.filter(pk=race.pk).update(name="Seen only when rendered")
-    assertNotContains(client.get(MID_OHIO), "Seen only when rendered")
-    response = admin_client.get(MID_OHIO)
+    assertNotContains(client.get(url), "Seen only when rendered")
+    response = admin_client.get(url)
     assertContains(response, "Seen only when rendered")
     assert "ETag" not in response
 

@@ -5,7 +5,7 @@ from races.classification import classify, known_prefix_end, podiums
 from races.models import Entry, Race
 from races.tables import in_sheet_order, sheet_block
 
-from .factories import make_entry, make_race
+from .factories import make_classified_race, make_entry, make_race
 
 pytestmark = pytest.mark.django_db
 
@@ -80,17 +80,23 @@ def test_podiums_list_the_top_three_of_each_class_in_class_order():
     assert [row.class_position for row in result[1][1]] == [1, 2, 3]
 
 
-def test_mid_ohio_class_winners_match_the_podium_photo():
-    race = Race.objects.get(slug="mid-ohio")
+def test_podiums_are_headed_by_each_class_winner():
+    race = make_classified_race()
     winners = {
         car_class.code: [d.last_name for d in top[0].drivers]
         for car_class, top in podiums(rows_of(race))
     }
+
+    def crew(slug):
+        return [
+            crew.driver.last_name for crew in race.entries.get(slug=slug).crew.all()
+        ]
+
     assert winners == {
-        "LMP1": ["Lehto", "Werner"],
-        "LMP2": ["Field", "Liddell"],
-        "GTS": ["Fellows", "O'Connell"],
-        "GT": ["van Overbeek", "Law"],
+        "LMP1": crew("7"),
+        "LMP2": crew("21"),
+        "GTS": crew("11"),
+        "GT": crew("31"),
     }
 
 

@@ -1,5 +1,4 @@
 from io import StringIO
-from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import User
@@ -9,6 +8,7 @@ from django.db import connection
 from bench.synthesize import add_synthetic_seasons
 from races.models import Driver, Entry, Race, Season, Story
 
+from .constants import MID_OHIO, MID_OHIO_CSV, MID_OHIO_ROUND, SEASON_YEAR
 from .factories import car_class, make_race, make_season
 
 pytestmark = pytest.mark.django_db
@@ -33,6 +33,7 @@ def run(*args, **options):
     return out.getvalue()
 
 
+@pytest.mark.slow
 def test_load_fixtures_fills_an_empty_database(fresh_database):
     assert not Season.objects.exists()
     run("load_fixtures", verbosity=0)
@@ -71,7 +72,7 @@ def test_import_season_results_updates_a_round_from_csv(empty_database, tmp_path
 
 def test_import_season_results_reimports_the_season_without_changing_it(tmp_path):
     folder = source_folder(
-        tmp_path / "source", ("02-mid-ohio.csv", MID_OHIO_RESULTS.read_text())
+        tmp_path / "source", ("02-mid-ohio.csv", MID_OHIO_CSV.read_text())
     )
     fixture = tmp_path / "before.json"
     after = tmp_path / "after.json"
@@ -101,7 +102,7 @@ def test_import_season_results_dry_run_writes_nothing(tmp_path):
 def test_import_season_results_names_the_bad_line_and_writes_nothing(tmp_path):
     folder = source_folder(
         tmp_path,
-        ("02-mid-ohio.csv", MID_OHIO_RESULTS.read_text()),
+        ("02-mid-ohio.csv", MID_OHIO_CSV.read_text()),
         (
             "03-lime-rock.csv",
             HEADER
@@ -150,13 +151,14 @@ def test_create_editor_refuses_an_existing_username(monkeypatch, django_user_mod
         run("create_editor", "taken")
 
 
-MID_OHIO_RESULTS = Path(__file__).parent / "data" / "02-mid-ohio.csv"
-
-
 def test_import_results_dry_run_checks_and_writes_nothing():
     before = Entry.history.count()
     out = run(
-        "import_results", MID_OHIO_RESULTS, season=2004, round_number=2, dry_run=True
+        "import_results",
+        MID_OHIO_CSV,
+        season=SEASON_YEAR,
+        round_number=MID_OHIO_ROUND,
+        dry_run=True,
     )
     assert "27 updated" in out and "nothing written" in out
     assert Entry.history.count() == before
@@ -166,7 +168,7 @@ def test_import_results_reimports_a_round_without_changing_it(tmp_path):
     fixture = tmp_path / "before.json"
     after = tmp_path / "after.json"
     run("export_fixtures", output=fixture)
-    run("import_results", MID_OHIO_RESULTS, season=2004, round_number=2)
+    run("import_results", MID_OHIO_CSV, season=SEASON_YEAR, round_number=MID_OHIO_ROUND)
     run("export_fixtures", output=after)
     assert after.read_text() == fixture.read_text()
 
@@ -178,20 +180,21 @@ def test_import_results_names_the_bad_row_and_writes_nothing(tmp_path):
         + "2,1,LMP1,1,38,Team,JJ Lehto,Audi R8,,,124,,finished,,,s,\n"
         + "2,2,LMP9,1,39,Team,A Driver,Audi R8,,,120,,finished,,,s,\n"
     )
-    race = Race.objects.get(slug="mid-ohio")
+    race = Race.objects.get(season__year=SEASON_YEAR, slug=MID_OHIO["slug"])
     with pytest.raises(CommandError, match="line 3: class 'LMP9'"):
-        run("import_results", bad, season=2004, round_number=2)
+        run("import_results", bad, season=SEASON_YEAR, round_number=MID_OHIO_ROUND)
     assert race.entries.count() == 27
 
 
 def test_import_results_refuses_an_unknown_round():
     with pytest.raises(CommandError, match="no round 12"):
-        run("import_results", MID_OHIO_RESULTS, season=2004, round_number=12)
+        run("import_results", MID_OHIO_CSV, season=SEASON_YEAR, round_number=12)
 
 
+@pytest.mark.slow
 def test_load_fixtures_gives_every_row_a_first_history_record(fresh_database):
     run("load_fixtures", verbosity=0)
-    race = Race.objects.get(slug="mid-ohio")
+    race = Race.objects.get(season__year=SEASON_YEAR, slug=MID_OHIO["slug"])
     assert race.history.count() == 1
 
 

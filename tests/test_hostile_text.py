@@ -291,6 +291,7 @@ def test_feeds_of_text_with_control_characters_are_well_formed_xml(client):
     assert world
 
 
+@pytest.mark.slow
 def test_every_sitemap_url_answers_with_hostile_text(client):
     hostile_world("".join(HOSTILE.values()))
     sitemap = assert_answers(client, reverse("sitemap")).content.decode()
@@ -303,6 +304,7 @@ def test_every_sitemap_url_answers_with_hostile_text(client):
             assert_answers(client, url)
 
 
+@pytest.mark.slow
 def test_sheets_and_card_render_hostile_text(client):
     race = hostile_world("".join(HOSTILE.values()))["race"]
     kwargs = {"year": race.season.year, "slug": race.slug}

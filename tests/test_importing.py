@@ -6,7 +6,7 @@ import pytest
 from races.importing import ClassificationImport, RowError, read_table
 from races.models import Entry, Race, Story
 
-from .factories import make_entry, make_race
+from .factories import make_entry, make_race, make_story
 
 pytestmark = pytest.mark.django_db
 
@@ -56,8 +56,10 @@ def test_import_dry_run_writes_nothing():
 
 
 def test_import_refuses_to_lose_a_story_and_names_it():
-    race = Race.objects.get(slug="mid-ohio")
-    report = ClassificationImport(race, rows(WINNER.replace("1,1,", "2,1,", 1))).run()
+    race = make_race()
+    make_entry(race, car_number="38", position=1)
+    make_story(make_entry(race, car_number="20", position=2), headline="Second")
+    report = ClassificationImport(race, rows(WINNER)).run()
     assert not report.is_valid
     assert any(
         message.startswith('The story "') and "car 20 would be lost" in message

@@ -10,6 +10,7 @@ from django.core.management import CommandError, call_command
 from races.fixtures import models_in_dependency_order
 from races.models import DatabaseMarker, Race, Season
 
+from .constants import MID_OHIO, SEASON_YEAR
 from .factories import make_driver, make_season
 
 pytestmark = pytest.mark.django_db
@@ -29,6 +30,7 @@ def delete_every_season_row():
         model._default_manager.all().delete()
 
 
+@pytest.mark.slow
 def test_fixtures_load_into_a_database_that_never_held_a_season(fresh_database):
     load_fixtures()
     assert Race.objects.count() == 9
@@ -36,7 +38,7 @@ def test_fixtures_load_into_a_database_that_never_held_a_season(fresh_database):
 
 
 def test_fixtures_do_not_reload_into_a_loaded_database():
-    race = Race.objects.get(slug="mid-ohio")
+    race = Race.objects.get(season__year=SEASON_YEAR, slug=MID_OHIO["slug"])
     race.name = "Edited by an editor"
     race.save()
     assert "not loading" in load_fixtures()
@@ -44,6 +46,7 @@ def test_fixtures_do_not_reload_into_a_loaded_database():
     assert race.name == "Edited by an editor"
 
 
+@pytest.mark.slow
 def test_fixtures_do_not_reload_after_an_editor_deleted_every_season(fresh_database):
     load_fixtures()
     delete_every_season_row()
@@ -65,6 +68,7 @@ def test_marker_is_left_out_of_the_exported_fixtures():
     assert DatabaseMarker not in models_in_dependency_order()
 
 
+@pytest.mark.slow
 def test_force_reloads_fixtures_into_an_emptied_database(fresh_database):
     load_fixtures()
     delete_every_season_row()

@@ -6,7 +6,6 @@ from django.db import IntegrityError, transaction
 
 from races.models import (
     Circuit,
-    ClassRegulation,
     Crew,
     Driver,
     Entry,
@@ -21,6 +20,7 @@ from .factories import (
     make_entry,
     make_points_scale,
     make_race,
+    make_regulation,
     make_season,
 )
 
@@ -127,7 +127,7 @@ def test_circuit_with_unknown_length_has_unknown_km():
 
 
 def test_regulation_converts_weight_and_speed():
-    regulation = ClassRegulation.objects.get(season__year=2004, car_class__code="LMP1")
+    regulation = make_regulation("LMP1", min_weight_kg=900, top_speed_min_mph=200)
     assert regulation.min_weight_kg == 900
     assert regulation.min_weight_lb == 1984
     assert regulation.top_speed_min_kmh == 322

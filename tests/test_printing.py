@@ -9,20 +9,58 @@ from pypdf import PdfReader
 from pytest_django.asserts import assertContains, assertNotContains
 
 from races.classification import classify
-from races.models import Race
+from races.models import CarClass, Entry, Race
 from races.printing import StaticFilesFetcher, paper_from
 
-from .factories import make_entry, make_race
+from .factories import (
+    make_circuit,
+    make_classified_race,
+    make_entry,
+    make_race,
+    make_regulation,
+    make_season,
+)
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("empty_database")]
 
-MID_OHIO = {"year": 2004, "slug": "mid-ohio"}
 A4 = (595, 842)
 LETTER = (612, 792)
 
 
-def pdf_of(client, race_kwargs=MID_OHIO, **params) -> PdfReader:
-    response = client.get(reverse("races:race-results-pdf", kwargs=race_kwargs), params)
+@pytest.fixture
+def race():
+    season = make_season()
+    season.source_note = "Compiled from the test factories."
+    season.save()
+    circuit = make_circuit(
+        name="Testville Raceway", city="Testville", region="Ohio", country="USA"
+    )
+    return make_classified_race(
+        season=season,
+        slug="testville",
+        name="Testville Grand Prix",
+        circuit=circuit,
+        source_note="Complete: all ten cars of the test field.",
+    )
+
+
+def race_kwargs(race) -> dict:
+    return {"year": race.season.year, "slug": race.slug}
+
+
+def make_partial_race(season) -> Race:
+    race = make_race(
+        season=season, completeness=Race.Completeness.PARTIAL, reported_starters=27
+    )
+    make_entry(race, position=1, laps=300, status=Entry.Status.CLASSIFIED)
+    make_entry(race, position=2, laps=None, status=Entry.Status.CLASSIFIED)
+    return race
+
+
+def pdf_of(client, race, **params) -> PdfReader:
+    response = client.get(
+        reverse("races:race-results-pdf", kwargs=race_kwargs(race)), params
+    )
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     return PdfReader(io.BytesIO(response.content))
@@ -38,11 +76,11 @@ def page_size(reader: PdfReader) -> tuple[int, int]:
     return round(float(box.width)), round(float(box.height))
 
 
-def test_mid_ohio_pdf_lists_every_car_with_its_crew(client):
-    text = text_of(pdf_of(client))
-    race = Race.objects.get(slug="mid-ohio")
+@pytest.mark.slow
+def test_pdf_lists_every_car_with_its_crew(client, race):
+    text = text_of(pdf_of(client, race))
     rows = classify(race.entries.for_results_table())
-    assert len(rows) == 27
+    assert len(rows) == 10
     for row in rows:
         for driver in row.drivers:
             assert driver.full_name in text, driver
@@ -50,55 +88,61 @@ def test_mid_ohio_pdf_lists_every_car_with_its_crew(client):
             assert re.search(rf"\b{row.entry.car_number}\b", text)
 
 
-def test_mid_ohio_pdf_header_states_the_race_facts(client):
-    text = text_of(pdf_of(client))
+@pytest.mark.slow
+def test_pdf_header_states_the_race_facts(client, race):
+    text = text_of(pdf_of(client, race))
     for fact in (
-        "AMERICAN LE MANS SERIES · 2004 SEASON · ROUND 2",
-        "American Le Mans at Mid-Ohio",
+        "AMERICAN LE MANS SERIES · 1999 SEASON · ROUND 1",
+        "Testville Grand Prix",
         "PROVISIONAL CLASSIFICATION",
-        "Mid-Ohio Sports Car Course, Lexington, Ohio, USA",
+        "Testville Raceway, Testville, Ohio, USA",
         "2.250 mi (3.621 km)",
-        "Sunday, June 27, 2004",
+        "Tuesday, June 1, 1999",
         "2 hours 45 minutes",
-        "27 entries, 25 starters",
+        "10 entries, 9 starters",
     ):
         assert fact in text, fact
 
 
-def test_mid_ohio_pdf_prints_the_blocks_of_an_official_classification(client):
-    text = text_of(pdf_of(client))
-    classified = text.index("CLASSIFIED (19 cars)")
-    retired = text.index("RETIRED (DNF) (6 cars)")
-    dns = text.index("DID NOT START (DNS) (2 cars)")
+@pytest.mark.slow
+def test_pdf_prints_the_blocks_of_an_official_classification(client, race):
+    text = text_of(pdf_of(client, race))
+    classified = text.index("CLASSIFIED (8 cars)")
+    retired = text.index("RETIRED (DNF) (1 car)")
+    dns = text.index("DID NOT START (DNS) (1 car)")
     assert classified < retired < dns
     assert "Class winner" in text
 
 
-def test_pdf_footer_has_page_numbers_generation_time_and_sources(client):
-    reader = pdf_of(client)
+@pytest.mark.slow
+def test_pdf_footer_has_page_numbers_generation_time_and_sources(client, race):
+    reader = pdf_of(client, race)
     text = text_of(reader)
     pages = len(reader.pages)
     for number in range(1, pages + 1):
         assert f"Page {number} of {pages}" in text
     assert text.count("Sheet generated") >= pages
-    assert "Complete: all 27 cars of the fan report's table" in text
-    assert "Compiled from a fan report of the Mid-Ohio round" in text
+    assert "Complete: all ten cars of the test field." in text
+    assert "Compiled from the test factories." in text
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("paper", "size"),
     [(None, A4), ("a4", A4), ("letter", LETTER), ("LETTER", LETTER), ("legal", A4)],
 )
-def test_pdf_paper_is_letter_on_request_and_a4_otherwise(client, paper, size):
+def test_pdf_paper_is_letter_on_request_and_a4_otherwise(client, race, paper, size):
     params = {"paper": paper} if paper else {}
-    assert page_size(pdf_of(client, **params)) == size
+    assert page_size(pdf_of(client, race, **params)) == size
 
 
+@pytest.mark.slow
 def test_partial_pdf_says_it_is_partial_and_how_many_cars_are_known(client):
-    text = text_of(pdf_of(client, {"year": 2004, "slug": "lime-rock"}))
+    text = text_of(pdf_of(client, make_partial_race(make_season())))
     assert "Partial classification: 2 of the 27 cars that started are known" in text
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("status", "mark"),
     [
@@ -109,21 +153,24 @@ def test_partial_pdf_says_it_is_partial_and_how_many_cars_are_known(client):
 def test_pdf_marks_the_race_status(client, status, mark):
     race = make_race(status=status)
     make_entry(race, position=1)
-    text = text_of(pdf_of(client, {"year": race.season.year, "slug": race.slug}))
+    text = text_of(pdf_of(client, race))
     assert mark in text
     assert "PROVISIONAL" not in text
 
 
-def test_pdf_is_named_after_the_round_and_paper(client):
-    url = reverse("races:race-results-pdf", kwargs=MID_OHIO)
+@pytest.mark.slow
+def test_pdf_is_named_after_the_round_and_paper(client, race):
+    url = reverse("races:race-results-pdf", kwargs=race_kwargs(race))
     response = client.get(url, {"paper": "letter"})
     assert response["Content-Disposition"] == (
-        'inline; filename="alms-2004-r02-mid-ohio-results-letter.pdf"'
+        'inline; filename="alms-1999-r01-testville-results-letter.pdf"'
     )
 
 
-def test_unknown_race_pdf_is_a_404(client):
-    url = reverse("races:race-results-pdf", kwargs={"year": 2004, "slug": "monaco"})
+def test_unknown_race_pdf_is_a_404(client, race):
+    url = reverse(
+        "races:race-results-pdf", kwargs={"year": race.season.year, "slug": "monaco"}
+    )
     assert client.get(url).status_code == 404
 
 
@@ -160,8 +207,8 @@ def test_static_fetcher_refuses_everything_else(url):
         StaticFilesFetcher("http://testserver/").fetch(url)
 
 
-def test_print_view_has_the_sheet_without_navigation(client):
-    response = client.get(reverse("races:race-results-print", kwargs=MID_OHIO))
+def test_print_view_has_the_sheet_without_navigation(client, race):
+    response = client.get(reverse("races:race-results-print", kwargs=race_kwargs(race)))
     assertNotContains(response, "<nav")
     assertNotContains(response, "site-header")
     assertNotContains(response, 'class="class-filter"')
@@ -169,7 +216,7 @@ def test_print_view_has_the_sheet_without_navigation(client):
     assertContains(response, "Retired (DNF)")
     assertContains(response, '<tr class="class-winner', count=4)
     html = response.content.decode()
-    assert len(re.findall(r'<th scope="row"', html)) == 27
+    assert len(re.findall(r'<th scope="row"', html)) == 10
 
 
 def test_print_view_query_count_does_not_grow_with_entries(
@@ -186,40 +233,49 @@ def test_print_view_query_count_does_not_grow_with_entries(
 
 
 def test_regulations_print_view_has_the_table_without_navigation(client):
+    make_regulation("LMP1", min_weight_kg=900)
     response = client.get(reverse("races:regulations-print"))
     assertNotContains(response, "<nav")
     assertContains(response, "900 kg (1984 lb)")
     assertContains(response, "css/print.css")
 
 
-def test_public_pages_link_the_print_stylesheet_for_print_only(client):
-    response = client.get(reverse("races:race-detail", kwargs=MID_OHIO))
+def test_public_pages_link_the_print_stylesheet_for_print_only(client, race):
+    response = client.get(race.get_absolute_url())
     assertContains(response, 'href="/static/css/print.css" media="print"')
 
 
-def standings_pdf(client, **params) -> PdfReader:
-    response = client.get(reverse("races:standings-pdf", kwargs={"year": 2004}), params)
+def standings_pdf(client, race, **params) -> PdfReader:
+    url = reverse("races:standings-pdf", kwargs={"year": race.season.year})
+    response = client.get(url, params)
     assert response["Content-Type"] == "application/pdf"
     return PdfReader(io.BytesIO(response.content))
 
 
-def test_standings_pdf_lists_each_class_with_its_leaders(client):
-    text = text_of(standings_pdf(client))
+@pytest.mark.slow
+def test_standings_pdf_lists_each_class_with_its_leaders(client, race):
+    CarClass.objects.filter(code="LMP1").update(name="Le Mans Prototype 1")
+    CarClass.objects.filter(code="GT").update(name="Grand Touring")
+    make_partial_race(race.season)
+    leader = race.entries.get(slug="7").drivers.first()
+    text = text_of(standings_pdf(client, race))
     assert "Championship standings" in text
     for heading in ["LMP1: Le Mans Prototype 1", "GT: Grand Touring"]:
         assert heading in text
-    assert re.search(r"JJ Lehto 183", text)
+    assert f"{leader.full_name} 20" in text
     assert "These totals are incomplete" in text
     assert "(tied)" not in text  # screen-reader text stays out of print
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("paper", "size"), [("a4", A4), ("letter", LETTER)])
-def test_standings_pdf_is_landscape(client, paper, size):
-    assert page_size(standings_pdf(client, paper=paper)) == size[::-1]
+def test_standings_pdf_is_landscape(client, race, paper, size):
+    assert page_size(standings_pdf(client, race, paper=paper)) == size[::-1]
 
 
-def test_standings_print_view_has_no_navigation(client):
-    response = client.get(reverse("races:standings-print", kwargs={"year": 2004}))
+def test_standings_print_view_has_no_navigation(client, race):
+    url = reverse("races:standings-print", kwargs={"year": race.season.year})
+    response = client.get(url)
     assertNotContains(response, 'aria-label="Main"')
     assertContains(response, "Championship standings")
 
@@ -229,7 +285,8 @@ def test_standings_sheets_of_unknown_season_are_404(client):
         assert client.get(reverse(name, kwargs={"year": 1950})).status_code == 404
 
 
-def test_standings_page_links_its_sheets(client):
-    response = client.get(reverse("races:standings", kwargs={"year": 2004}))
-    assertContains(response, reverse("races:standings-pdf", kwargs={"year": 2004}))
-    assertContains(response, reverse("races:standings-print", kwargs={"year": 2004}))
+def test_standings_page_links_its_sheets(client, race):
+    year = {"year": race.season.year}
+    response = client.get(reverse("races:standings", kwargs=year))
+    assertContains(response, reverse("races:standings-pdf", kwargs=year))
+    assertContains(response, reverse("races:standings-print", kwargs=year))

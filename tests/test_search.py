@@ -4,7 +4,18 @@ from pytest_django.asserts import assertContains, assertNotContains
 
 from races.search import normalise, search
 
-pytestmark = pytest.mark.django_db
+from .factories import (
+    make_car_model,
+    make_circuit,
+    make_classified_race,
+    make_driver,
+    make_entry,
+    make_race,
+    make_story,
+    make_team,
+)
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("empty_database")]
 
 SEARCH = reverse("races:search")
 
@@ -29,17 +40,23 @@ def names(results, key):
 
 
 def test_search_ignores_accents():
+    make_car_model("Murciélago R-GT", "Lamborghini")
     assert names(search("Murcielago"), "cars") == ["Lamborghini Murciélago R-GT"]
 
 
 def test_search_ignores_case_and_apostrophes():
+    make_driver("O'Connell", first_name="Johnny")
     assert names(search("oconnell"), "drivers") == ["Johnny O'Connell"]
 
 
 def test_search_finds_races_circuits_teams_and_stories():
-    results = search("mid ohio")
-    assert names(results, "races") == ["2004 R2 American Le Mans at Mid-Ohio"]
-    assert names(results, "circuits") == ["Mid-Ohio Sports Car Course"]
+    circuit = make_circuit(slug="testville", name="Testville Sports Car Course")
+    race = make_race(name="American Le Mans at Testville", circuit=circuit)
+    entry = make_entry(race, position=1, team=make_team("Flying Lizard Motorsports"))
+    make_story(entry, headline="A broken toe link and a late pass")
+    results = search("testville")
+    assert names(results, "races") == [str(race)]
+    assert names(results, "circuits") == ["Testville Sports Car Course"]
     assert "Flying Lizard Motorsports" in names(search("lizard"), "teams")
     assert names(search("toe link"), "stories") == ["A broken toe link and a late pass"]
 
@@ -50,6 +67,7 @@ def test_search_treats_like_wildcards_literally():
 
 
 def test_search_page_groups_results_by_kind(client):
+    make_driver("Werner", first_name="Marco")
     response = client.get(SEARCH, {"q": "werner"})
     assertContains(response, '<h2 id="results-drivers">Drivers</h2>', html=False)
     assertContains(response, "/drivers/marco-werner/")
@@ -77,5 +95,6 @@ def test_header_search_box_works_without_javascript(client):
 
 
 def test_search_query_count_is_constant(client, django_assert_max_num_queries):
+    make_classified_race()
     with django_assert_max_num_queries(6):
         client.get(SEARCH, {"q": "a"})

@@ -11,13 +11,12 @@ from django.conf import settings as django_settings
 from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse
 
-from races.models import CarModel, Circuit, Driver, Race, Team
+from .factories import make_classified_race
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("empty_database")]
 
 BASE_DIR = Path(django_settings.BASE_DIR)
 SETTINGS_FILE = BASE_DIR / "almsweb" / "settings.py"
-MID_OHIO = reverse("races:race-detail", kwargs={"year": 2004, "slug": "mid-ohio"})
 
 INLINE_STYLE = re.compile(r"<style\b|\sstyle\s*=", re.IGNORECASE)
 EVENT_HANDLER = re.compile(r"<[^>]+\son[a-z]+\s*=", re.IGNORECASE)
@@ -45,17 +44,27 @@ def production_settings(tmp_path, monkeypatch):
     return run_path(str(SETTINGS_FILE))
 
 
-def public_urls():
-    mid_ohio = Race.objects.get(slug="mid-ohio")
+@pytest.fixture
+def race():
+    return make_classified_race()
+
+
+@pytest.fixture
+def race_url(race):
+    return race.get_absolute_url()
+
+
+def public_urls(race):
+    winner = race.entries.get(slug="7")
     return [
         reverse("races:home"),
-        reverse("races:season-detail", kwargs={"year": 2004}),
-        *(race.get_absolute_url() for race in Race.objects.all()),
-        Driver.objects.get(slug="marco-werner").get_absolute_url(),
-        Team.objects.get(slug="dyson-racing").get_absolute_url(),
-        CarModel.objects.get(slug="audi-r8").get_absolute_url(),
-        Circuit.objects.get(pk=mid_ohio.circuit_id).get_absolute_url(),
-        f"{MID_OHIO}?class=GT&sort=-laps",
+        reverse("races:season-detail", kwargs={"year": race.season.year}),
+        race.get_absolute_url(),
+        winner.drivers.first().get_absolute_url(),
+        winner.team.get_absolute_url(),
+        winner.car_model.get_absolute_url(),
+        race.circuit.get_absolute_url(),
+        f"{race.get_absolute_url()}?class=GT&sort=-laps",
         "/no-such-page/",
     ]
 
@@ -69,8 +78,8 @@ def inline_code(html: str) -> list[str]:
     return found
 
 
-def test_csp_header_is_strict(client):
-    policy = client.get(MID_OHIO)["Content-Security-Policy"]
+def test_csp_header_is_strict(client, race_url):
+    policy = client.get(race_url)["Content-Security-Policy"]
     directives = dict(part.split(" ", 1) for part in policy.split("; "))
     assert "unsafe-inline" not in policy
     assert "unsafe-eval" not in policy
@@ -82,8 +91,8 @@ def test_csp_header_is_strict(client):
     assert directives["object-src"] == "'none'"
 
 
-def test_security_headers_are_on_every_public_page(client):
-    for url in public_urls():
+def test_security_headers_are_on_every_public_page(client, race):
+    for url in public_urls(race):
         response = client.get(url)
         assert "Content-Security-Policy" in response, url
         assert response["X-Content-Type-Options"] == "nosniff", url
@@ -91,8 +100,8 @@ def test_security_headers_are_on_every_public_page(client):
         assert response["X-Frame-Options"] == "DENY", url
 
 
-def test_public_pages_have_no_inline_script_or_style(client):
-    for url in public_urls():
+def test_public_pages_have_no_inline_script_or_style(client, race):
+    for url in public_urls(race):
         html = client.get(url).content.decode()
         assert inline_code(html) == [], url
 
@@ -106,8 +115,7 @@ def test_inline_code_scan_catches_what_csp_blocks():
     assert inline_code('<script type="application/ld+json">{}</script>') == []
 
 
-def test_admin_pages_load_their_assets_under_the_csp(admin_client):
-    race = Race.objects.get(slug="mid-ohio")
+def test_admin_pages_load_their_assets_under_the_csp(admin_client, race):
     for url in (
         reverse("admin:index"),
         reverse("admin:races_race_changelist"),
@@ -175,7 +183,7 @@ def test_production_without_secret_key_is_a_clear_error(tmp_path, monkeypatch):
 
 
 def test_https_responses_carry_hsts_in_production(
-    client, settings, production_settings
+    client, settings, production_settings, race_url
 ):
     for name in (
         "SECURE_HSTS_SECONDS",
@@ -184,8 +192,8 @@ def test_https_responses_carry_hsts_in_production(
         "SECURE_SSL_REDIRECT",
     ):
         setattr(settings, name, production_settings[name])
-    assert client.get(MID_OHIO).status_code == 301
-    response = client.get(MID_OHIO, secure=True)
+    assert client.get(race_url).status_code == 301
+    response = client.get(race_url, secure=True)
     assert response["Strict-Transport-Security"] == (
         "max-age=31536000; includeSubDomains; preload"
     )
@@ -207,6 +215,7 @@ def test_session_cookie_is_secure_and_httponly_in_production(
     assert cookie["httponly"] is True
 
 
+@pytest.mark.slow
 def test_check_deploy_reports_nothing_with_production_settings(tmp_path):
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "DEBUG"],

@@ -7,6 +7,7 @@ from races.classification import classify, classify_by_race
 from races.models import Entry, Race
 from races.standings import Outcome
 
+from .constants import MID_OHIO, SEASON_YEAR
 from .factories import (
     make_driver,
     make_entry,
@@ -296,66 +297,6 @@ def test_find_standings_returns_a_drivers_place_in_each_class():
     ]
 
 
-# The 2004 season, checked by hand against shared/data/alms2004/points.md
-
-
-def mid_ohio_points() -> dict[str, int]:
-    return {slug: score.points for slug, score in scores(mid_ohio()).items()}
-
-
-def mid_ohio() -> Race:
-    return Race.objects.get(season__year=2004, slug="mid-ohio")
-
-
-def test_mid_ohio_class_winners_score_twenty():
-    points = mid_ohio_points()
-    # LMP1 #38, GTS #3, GT #45 and the LMP2 Intersport Lola (no number known).
-    lmp2_winner = mid_ohio().entries.get(position=5).slug
-    assert [points[slug] for slug in ("38", "3", "45", lmp2_winner)] == [20] * 4
-
-
-def test_mid_ohio_gt_places_follow_the_standard_scale():
-    points = mid_ohio_points()
-    by_position = {e.position: points[e.slug] for e in mid_ohio().entries.all()}
-    # GT 2nd to 9th: #23 (9th overall) ... Pechnik/Neiman (19th overall).
-    gt_places = [by_position[p] for p in (9, 10, 11, 13, 14, 15, 16, 19)]
-    assert gt_places == [16, 13, 10, 8, 6, 4, 3, 2]
-
-
-def test_mid_ohio_cars_under_seventy_percent_of_their_class_winner_score_nothing():
-    by_position = {
-        e.position: mid_ohio_points()[e.slug] for e in mid_ohio().entries.all()
-    }
-    assert by_position[20] == 0  # Intersport LMP1: 80 laps of 124 (64.5%)
-    assert by_position[21] == 0  # GT 10th: 76 laps of 113 (67.3%)
-    assert by_position[24] == 0  # Dyson #16: no lap completed
-
-
-def test_mid_ohio_retired_car_above_seventy_percent_scores():
-    by_position = {
-        e.position: mid_ohio_points()[e.slug] for e in mid_ohio().entries.all()
-    }
-    assert by_position[18] == 10  # LMP2 4th, retired on 103 laps of 116
-
-
-def test_2004_lmp1_is_led_by_lehto_and_werner():
-    lmp1 = table("LMP1", year=2004)
-    leaders = [row for row in lmp1 if row.position == 1]
-    assert {str(row.competitor) for row in leaders} == {"JJ Lehto", "Marco Werner"}
-    # Sebring 2nd (endurance 22), five standard wins and a second, Petit Le
-    # Mans win (26), Laguna Seca 2nd (four-hour 19).
-    assert leaders[0].total == 22 + 20 * 5 + 16 + 26 + 19
-
-
-def test_2004_team_standings_count_one_corvette_per_race():
-    gts = table("GTS", "teams", year=2004)
-    assert gts[0].competitor.name == "Corvette Racing"
-    # Sebring 26, then the better Corvette at every round, 0 at Sonoma (DNS).
-    assert [r.points if r else None for r in gts[0].rounds] == [
-        26, 20, None, 0, 20, 20, 20, 22, 23,
-    ]  # fmt: skip
-
-
 def test_car_of_unknown_place_known_to_be_too_far_behind_scores_nothing():
     race = make_race(completeness=Race.Completeness.PARTIAL)
     make_entry(race, car_number="1", position=1, laps=169)
@@ -369,7 +310,7 @@ def test_car_of_unknown_place_known_to_be_too_far_behind_scores_nothing():
 
 
 def test_mid_ohio_cars_beyond_the_scale_and_under_seventy_percent_say_why():
-    race = mid_ohio()
+    race = Race.objects.get(season__year=SEASON_YEAR, slug=MID_OHIO["slug"])
     rows = classify(race.entries.for_results_table())
     scored = standings.award_points(race=race, rows=rows)
     outcomes = {row.entry.position: row.score.outcome for row in scored}

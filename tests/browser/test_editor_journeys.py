@@ -1,13 +1,13 @@
 """What an editor does in the admin, in a real browser."""
 
 import re
-from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group, User
 from playwright.sync_api import expect
 
-MID_OHIO_CSV = Path(__file__).parents[1] / "data" / "02-mid-ohio.csv"
+from ..constants import MID_OHIO_CSV, MID_OHIO_URL
+
 PASSWORD = "a-long-editor-pass-phrase"
 
 
@@ -37,7 +37,7 @@ def inline_field(page, car_slug: str, field: str):
 
 
 def laps_on_public_page(page, site, car: str) -> str:
-    page.goto(f"{site}/2004/mid-ohio/")
+    page.goto(f"{site}{MID_OHIO_URL}")
     return page.locator(f"#car-{car} td.num").nth(3).inner_text()
 
 
@@ -90,7 +90,7 @@ def test_import_with_a_bad_row_is_refused_then_a_good_one_is_imported(
     page.get_by_role("button", name=re.compile("Preview|Upload", re.I)).click()
     page.get_by_role("button", name=re.compile(r"Import \d+ rows")).click()
     expect(page.locator(".messagelist")).to_be_visible()
-    page.goto(f"{site}/2004/mid-ohio/")
+    page.goto(f"{site}{MID_OHIO_URL}")
     expect(page.get_by_role("link", name="Jim Tester")).to_be_visible()
 
 
@@ -105,7 +105,7 @@ def test_editor_reverts_a_change_from_history(site, editor_page, screenshot):
     page.get_by_role("link", name="2004 R2 American Le Mans at Mid-Ohio").click()
     page.get_by_role("button", name="Revert").first.click()
     expect(page.locator(".messagelist")).to_contain_text("changed successfully")
-    page.goto(f"{site}/2004/mid-ohio/")
+    page.goto(f"{site}{MID_OHIO_URL}")
     expect(page.get_by_role("heading", level=1)).to_have_text(
         "American Le Mans at Mid-Ohio"
     )

@@ -5,6 +5,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from ..constants import MID_OHIO_URL
+
 PHONE = {"width": 390, "height": 844}
 
 
@@ -31,7 +33,7 @@ def test_home_to_calendar_to_mid_ohio(site, page, screenshot):
 
 
 def test_sort_by_laps_and_by_car_number(site, page):
-    page.goto(f"{site}/2004/mid-ohio/")
+    page.goto(f"{site}{MID_OHIO_URL}")
     page.get_by_role("link", name="Laps", exact=True).click()
     expect(page).to_have_url(re.compile(r"sort=laps"))
     page.get_by_role("link", name=re.compile(r"^Laps")).click()
@@ -42,7 +44,7 @@ def test_sort_by_laps_and_by_car_number(site, page):
 
 
 def test_filter_to_gt_and_back_keeps_the_sort(site, page):
-    page.goto(f"{site}/2004/mid-ohio/?sort=-laps")
+    page.goto(f"{site}{MID_OHIO_URL}?sort=-laps")
     page.get_by_label("GT", exact=True).check()
     page.get_by_role("button", name="Show").click()
     expect(page).to_have_url(re.compile(r"class=GT"))
@@ -55,7 +57,7 @@ def test_filter_to_gt_and_back_keeps_the_sort(site, page):
 
 
 def test_story_link_leads_to_its_results_row_and_driver_page(site, page):
-    page.goto(f"{site}/2004/mid-ohio/")
+    page.goto(f"{site}{MID_OHIO_URL}")
     story = page.locator("#story-45")
     story.get_by_role("link", name="See in results").click()
     expect(page).to_have_url(re.compile(r"#car-45$"))
@@ -76,7 +78,7 @@ def test_unknown_page_is_a_helpful_404(site, page, screenshot):
 def test_phone_results_table_scrolls_with_position_in_view(site, browser, screenshot):
     context = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True)
     page = context.new_page()
-    page.goto(f"{site}/2004/mid-ohio/")
+    page.goto(f"{site}{MID_OHIO_URL}")
     region = page.locator(".table-scroll").filter(has=page.locator("table.results"))
     page_width = page.evaluate("document.documentElement.scrollWidth")
     assert page_width <= PHONE["width"], "the page itself must not scroll sideways"
@@ -101,7 +103,7 @@ def test_phone_pages_do_not_scroll_sideways(site, browser, path):
 def test_site_works_without_javascript(site, browser):
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
-    page.goto(f"{site}/2004/mid-ohio/?class=GTS")
+    page.goto(f"{site}{MID_OHIO_URL}?class=GTS")
     assert len(result_ids(page)) == 6
     page.get_by_role("searchbox", name="Search the site").fill("oconnell")
     page.get_by_role("button", name="Search").first.click()
