@@ -65,9 +65,9 @@ lint: install
 	$(MAKE) --no-print-directory typecheck
 
 # The modules whose every function must be annotated (pyproject.toml's
-# [tool.mypy]); a module not written yet is skipped.
-TYPED_MODULES := $(wildcard races/results.py races/checks.py races/standings.py \
-	races/classification.py races/importing.py)
+# [tool.mypy]).
+TYPED_MODULES := races/results.py races/checks.py races/standings.py \
+	races/classification.py races/importing.py races/uploads.py
 typecheck: install
 	$(VENV)/bin/mypy $(TYPED_MODULES)
 

@@ -13,22 +13,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from . import history
 from .checks import CarResult, classification_problems
 from .editing import VersionCheckedForm, stale_message_lines
-from .importing import (
-    IMPORT_MAX_BYTES,
-    IMPORT_MAX_ROWS,
-    PENDING_IMPORT_SECONDS,
-    ClassificationImport,
-    PendingImport,
-    RowError,
-    classification_fingerprint,
-    forget_pending_import,
-    keep_pending_import,
-    megabytes,
-    pending_import,
-    read_table,
-    set_crew,
-    size_problem,
-)
+from .importing import ClassificationImport, classification_fingerprint, set_crew
 from .models import (
     CarClass,
     CarModel,
@@ -43,6 +28,19 @@ from .models import (
     Season,
     Story,
     Team,
+)
+from .uploads import (
+    IMPORT_MAX_BYTES,
+    IMPORT_MAX_ROWS,
+    PENDING_IMPORT_SECONDS,
+    PendingImport,
+    RowError,
+    forget_pending_import,
+    keep_pending_import,
+    megabytes,
+    pending_import,
+    read_table,
+    size_problem,
 )
 
 

@@ -20,15 +20,9 @@ from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains
 
 from almsweb.cache import data_version
-from races.importing import (
-    ENTRY_CHECKS,
-    IMPORT_MAX_BYTES,
-    IMPORT_MAX_ROWS,
-    ClassificationImport,
-    RowError,
-    read_table,
-)
+from races.importing import ENTRY_CHECKS, ClassificationImport
 from races.models import CarModel, Driver, Entry, Manufacturer, Race, Team
+from races.uploads import IMPORT_MAX_BYTES, IMPORT_MAX_ROWS, RowError, read_table
 
 from .factories import (
     make_car_model,

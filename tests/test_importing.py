@@ -3,8 +3,9 @@ import io
 import openpyxl
 import pytest
 
-from races.importing import ClassificationImport, RowError, read_table
+from races.importing import ClassificationImport
 from races.models import Entry, Race, Story
+from races.uploads import RowError, read_table
 
 from .factories import make_entry, make_race, make_story
 

@@ -7,8 +7,9 @@ from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains
 
 from races.history import delete_entry, delete_race
-from races.importing import ClassificationImport, read_table, set_crew
+from races.importing import ClassificationImport, set_crew
 from races.models import Crew, Entry, PointsScale, Race
+from races.uploads import read_table
 
 from .factories import (
     admin_form_data,

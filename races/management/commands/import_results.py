@@ -13,8 +13,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from races.importing import ClassificationImport, RowError, read_table
+from races.importing import ClassificationImport
 from races.models import Race
+from races.uploads import RowError, read_table
 
 
 class Command(BaseCommand):

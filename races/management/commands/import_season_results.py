@@ -16,8 +16,9 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from races.importing import ClassificationImport, RowError, read_table
+from races.importing import ClassificationImport
 from races.models import Race
+from races.uploads import RowError, read_table
 
 ROUND_FILE_NAME = re.compile(r"^(?P<round>\d+)-.*\.csv$")
 
