@@ -10,6 +10,7 @@ class RacesConfig(AppConfig):
     def ready(self):
         from almsweb.cache import data_changed
 
+        from . import context_processors  # noqa: F401 (connects season_changed)
         from .search import register_sqlite_functions
 
         connection_created.connect(register_sqlite_functions)

@@ -1,4 +1,5 @@
 import json
+import re
 
 from django import template
 from django.core.serializers.json import DjangoJSONEncoder
@@ -40,22 +41,29 @@ def percent(share) -> str:
     return f"{share * 100:.0f}%"
 
 
+LAYOUT_WHITESPACE = re.compile(r"[ \t\r\n]+")
+
+
 class CaptureNode(template.Node):
     def __init__(self, nodelist, variable):
         self.nodelist = nodelist
         self.variable = variable
 
     def render(self, context):
-        # Rendered template output is already escaped.
-        output = mark_safe(self.nodelist.render(context).strip())
+        # Rendered template output is already escaped. Runs of layout
+        # whitespace become one space, so a block may span several lines.
+        output = mark_safe(
+            LAYOUT_WHITESPACE.sub(" ", self.nodelist.render(context)).strip()
+        )
         context[self.variable] = output
         return output
 
 
 @register.tag
 def capture(parser, token):
-    """`{% capture name %}…{% endcapture %}` renders its content and keeps it
-    in `name`, so base.html can reuse a page's title block in its meta tags."""
+    """`{% capture name %}…{% endcapture %}` renders its content on one line and
+    keeps it in `name`, so base.html can reuse a page's title block in its meta
+    tags."""
     try:
         _, variable = token.split_contents()
     except ValueError:
