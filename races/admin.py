@@ -1,3 +1,15 @@
+"""The editors' admin: one ModelAdmin per model of season data.
+
+HistoryAdmin gives a model its history, revert and "Recently deleted" pages;
+VersionCheckedAdmin refuses a stale save (races/editing.py). The race page
+holds the whole classification as an inline, and its import page reads a
+results file (races/importing.py, races/uploads.py).
+
+The module is long because Django looks for every admin of the app here:
+each class is short and declarative, and the logic they call lives in
+races/history.py, races/editing.py, races/checks.py and races/importing.py.
+"""
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote

@@ -7,6 +7,10 @@ Every answer the API can give is declared in the OpenAPI document: each
 operation's own answers in its `response=`, and the answers that come before
 any operation runs (the page cache's 304 and 412, the HTTP server's refusals)
 in `ANSWERS_OF_EVERY_OPERATION`. tests/test_api_contract.py holds it to that.
+
+The module is long because each operation declares its schema and every
+answer it can give next to its code, so that the document and the behaviour
+cannot drift apart; the answers are read from races/results.py.
 """
 
 import datetime

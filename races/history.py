@@ -35,6 +35,10 @@ parts back, each restored row recording "Reverted to <date>".
 Nothing is written that would break a rule of the database: a row that
 cannot come back raises `Conflict`, which says why, and the transaction
 writes nothing.
+
+The module is long because deleting, restoring and reverting share their
+bookkeeping (which rows went with which, and when a version ends) and each
+explains a conflict before it writes anything.
 """
 
 import datetime

@@ -11,6 +11,10 @@ Files are read by `races.uploads`, within its limits. The preview (a dry
 run) only reads: it checks every row in memory, as the database would,
 without a transaction, so it never takes SQLite's write lock nor makes the
 cached pages stale.
+
+The module is long because checking a file's rows in memory has to do
+everything the database would (EntryBuilder plans the rows it would create,
+ENTRY_CHECKS mirrors the constraints), so that the preview never writes.
 """
 
 import csv
