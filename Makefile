@@ -61,7 +61,7 @@ test: setup node_modules/.installed
 # The hooks of .pre-commit-config.yaml on every file (ruff, django-upgrade,
 # djhtml), then the type check.
 lint: install
-	$(VENV)/bin/pre-commit run --all-files --show-diff-on-failure
+	PRE_COMMIT_HOME=var/pre-commit $(VENV)/bin/pre-commit run --all-files --show-diff-on-failure
 	$(MAKE) --no-print-directory typecheck
 
 # The modules whose every function must be annotated (pyproject.toml's
