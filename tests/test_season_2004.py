@@ -16,8 +16,10 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from races import standings
 from races.classification import classify
 from races.models import CarClass, Entry, PointsScale, Race, Season, Story
+from races.standings import Outcome
 
 from .constants import MID_OHIO, MID_OHIO_ROUND, SEASON_YEAR
 
@@ -380,3 +382,12 @@ def test_season_2004_fixtures_hold_the_2004_points_rules(db):
     } == {"standard"}
     race = Race.objects.get(slug="laguna-seca")
     assert race.points_scale.values == [23, 19, 16, 13, 11, 9, 7, 6, 5, 4]
+
+
+def test_season_2004_mid_ohio_cars_beyond_the_scale_or_under_70_percent_say_why(db):
+    race = Race.objects.get(season__year=SEASON_YEAR, slug=MID_OHIO["slug"])
+    rows = classify(race.entries.for_results_table())
+    scored = standings.award_points(race=race, rows=rows)
+    outcomes = {row.entry.position: row.score.outcome for row in scored}
+    assert outcomes[22] == Outcome.TOO_SHORT  # GT 11th on 69 laps of 113
+    assert outcomes[26] == Outcome.NOT_STARTED
