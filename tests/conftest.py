@@ -41,6 +41,13 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture(autouse=True)
+def own_render_slots(settings, tmp_path):
+    """Render slots of this test's own: a server or another test run on the
+    same checkout must not make a sheet answer 503 here."""
+    settings.RENDER_SLOT_DIR = tmp_path / "render-slots"
+
+
+@pytest.fixture(autouse=True)
 def plain_static_storage(settings):
     """Tests need no collectstatic run."""
     settings.STORAGES = {
