@@ -76,9 +76,10 @@ def site(live_server):
 def screenshot(page, request):
     """Save a full-page screenshot for people to look at (var/screenshots/)."""
 
-    def take(name: str):
+    def take(name: str, of=None):
+        """`of` is the page to take, when the test opened its own (a phone)."""
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(
+        (of or page).screenshot(
             path=SCREENSHOTS / f"{request.node.name}-{name}.png", full_page=True
         )
 

@@ -87,7 +87,7 @@ def test_phone_results_table_scrolls_with_position_in_view(site, browser, screen
     first_cell = page.locator("#car-38 th")
     box = first_cell.bounding_box()
     assert 0 <= box["x"] < PHONE["width"], "the position column stays in view"
-    screenshot("phone-mid-ohio")
+    screenshot("phone-mid-ohio", of=page)
     context.close()
 
 
