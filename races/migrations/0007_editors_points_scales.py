@@ -22,8 +22,7 @@ SEASON_DATA_MODELS = [
 ]
 ACTIONS = ["add", "change", "delete", "view"]
 # A season goes with its points scales and class regulations, which "Recently
-# deleted" does not bring back, and `make run` reloads fixtures/ into a
-# database without a season.
+# deleted" does not bring back.
 ADMINISTRATOR_ONLY = {"delete_season"}
 
 
