@@ -72,6 +72,14 @@ class Change:
         return f"{self.label} is now {self.now_shown}; {opened}"
 
 
+def comparable(value):
+    """A value as an editor sees it: text sent back by a browser has CRLF line
+    breaks, which is no change to the text."""
+    if isinstance(value, str):
+        return value.replace("\r\n", "\n").replace("\r", "\n")
+    return value
+
+
 def changes_since(opened_record, current, names) -> list[Change]:
     """How `current` differs from its history record `opened_record`, in the
     fields `names` and, for a car, in its crew."""
@@ -83,7 +91,7 @@ def changes_since(opened_record, current, names) -> list[Change]:
         except FieldDoesNotExist:
             continue
         then, now = field.value_from_object(opened), field.value_from_object(current)
-        if field.concrete and then != now:
+        if field.concrete and comparable(then) != comparable(now):
             changes.append(
                 Change(
                     name,

@@ -352,3 +352,21 @@ def test_revert_form_opened_before_another_save_is_refused(maria, james, race):
     assertContains(response, "Short name is now “Testing”")
     race.refresh_from_db()
     assert race.short_name == "Testing"
+
+
+def test_refusal_does_not_name_text_a_browser_sent_back_with_other_line_breaks(
+    maria, james, race
+):
+    race.summary = "First paragraph.\n\nSecond paragraph."
+    race.save()
+    marias_form, james_form = open_form(maria, race), open_form(james, race)
+    # Browsers send a textarea's line breaks as CRLF.
+    for form in (marias_form, james_form):
+        form["summary"] = form["summary"].replace("\n", "\r\n")
+    marias_form["name"] = "Grand Prix of Testing"
+    assert maria.post(change_url(race), marias_form).status_code == 302
+
+    response = james.post(change_url(race), james_form)
+
+    assertContains(response, "Official name is now")
+    assert "Summary is now" not in response.content.decode()
