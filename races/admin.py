@@ -642,7 +642,7 @@ class RaceAdmin(VersionCheckedAdmin, HistoryAdmin):
     list_filter = ["season", "status", "completeness", "points_scale"]
     list_select_related = ["season", "circuit", "points_scale__season"]
     search_fields = ["name", "alternative_names", "circuit__name"]
-    autocomplete_fields = ["circuit"]
+    autocomplete_fields = ["circuit", "pole_driver", "fastest_lap_driver"]
     inlines = [EntryInline]
     actions = ["mark_provisional", "mark_official"]
 

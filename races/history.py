@@ -2,14 +2,16 @@
 
 django-simple-history keeps a historical row for every save and delete of
 the models that have `history = HistoricalRecords()` (Season with its
-points rules, PointsScale, Race, Entry, Crew, Story), with the editor who
-made it (HistoryRequestMiddleware). The admin shows that history and
-reverts a change in one click (races/admin.py, HistoryAdmin).
+points rules, PointsScale, Race, Entry, Crew, Story, Source and the links
+to sources), with the editor who made it (HistoryRequestMiddleware). The
+admin shows that history and reverts a change in one click (races/admin.py,
+HistoryAdmin).
 
-A deletion cascades: a race takes its entries, an entry its crew and
-story. To undo one as a whole, the rows are deleted here one by one, each
-with a change reason naming the row it was deleted with, and `restore`
-brings back the row and everything deleted with it.
+A deletion cascades: a race takes its entries and its parts (counts per
+class, sources), an entry its parts (crew, sources) and story. To undo one
+as a whole, the rows are deleted here one by one, each with a change reason
+naming the row it was deleted with, and `restore` brings back the row and
+everything deleted with it.
 
 To keep the history of a new model (e.g. the points rules):
 
@@ -49,7 +51,23 @@ from django.db import IntegrityError, models, transaction
 from django.db.models.functions import Cast, Concat
 from simple_history.manager import HistoryManager
 
-from .models import Crew, Driver, Entry, PointsScale, Race, Season, Story
+from .models import (
+    ClassCount,
+    Crew,
+    Driver,
+    Entry,
+    EntrySource,
+    PointsScale,
+    Race,
+    RaceSource,
+    Season,
+    Story,
+)
+
+# The rows that belong to an entry or to a race besides its cars: deleted,
+# reverted and restored with it.
+ENTRY_PARTS = (Crew, EntrySource)
+RACE_PARTS = (ClassCount, RaceSource)
 
 
 def has_history(model) -> bool:
@@ -96,8 +114,9 @@ def delete_entry(entry: Entry, reason: str = ""):
     children_reason = deleted_with_reason(entry)
     if hasattr(entry, "story"):
         _delete(entry.story, children_reason)
-    for member in entry.crew.all():
-        _delete(member, children_reason)
+    for model in ENTRY_PARTS:
+        for part in model._default_manager.filter(entry=entry):
+            _delete(part, children_reason)
     _delete(entry, reason)
 
 
@@ -107,6 +126,9 @@ def delete_race(race: Race, reason: str = ""):
     children_reason = deleted_with_reason(race)
     for entry in race.entries.all():
         delete_entry(entry, children_reason)
+    for model in RACE_PARTS:
+        for part in model._default_manager.filter(race=race):
+            _delete(part, children_reason)
     _delete(race, reason)
 
 
@@ -238,7 +260,7 @@ def _deleted_with(record, child_model, *, since=None, include_existing=False):
 
 
 # What `delete_race` and `delete_entry` delete before the row itself.
-DELETED_FIRST = {Race: [Entry], Entry: [Crew, Story]}
+DELETED_FIRST = {Race: [Entry, *RACE_PARTS], Entry: [*ENTRY_PARTS, Story]}
 
 
 def _change_start(record, since) -> datetime.datetime:
@@ -299,15 +321,21 @@ def _give_up_unique_values(model, pks, **cleared):
     model._default_manager.filter(pk__in=pks).update(slug=temporary_slug, **cleared)
 
 
-def _revert_crew(entry_id, moment, reason: str):
-    then = _as_of(Crew, moment, entry_id=entry_id)
-    now = {member.pk: member for member in Crew.objects.filter(entry_id=entry_id)}
-    for pk, member in now.items():
-        if pk not in then or not _same(member, then[pk]):
-            _delete(member, reason)
-    for pk, member in then.items():
-        if pk not in now or not _same(now[pk], member):
-            _write(member, reason, REVERT_PROBLEM, insert=True)
+def _revert_rows(model, moment, reason: str, **owner):
+    """Make the rows of `model` belonging to `owner` what they were then."""
+    then = _as_of(model, moment, **owner)
+    now = {row.pk: row for row in model._default_manager.filter(**owner)}
+    for pk, row in now.items():
+        if pk not in then or not _same(row, then[pk]):
+            _delete(row, reason)
+    for pk, row in then.items():
+        if pk not in now or not _same(now[pk], row):
+            _write(row, reason, REVERT_PROBLEM, insert=True)
+
+
+def _revert_entry_parts(entry_id, moment, reason: str):
+    for model in ENTRY_PARTS:
+        _revert_rows(model, moment, reason, entry_id=entry_id)
 
 
 def _bring_back_story(entry_id, moment, reason: str):
@@ -330,7 +358,13 @@ def _revert_entries(race_id, moment, reason: str):
             _write(entry, reason, REVERT_PROBLEM, insert=True)
             _bring_back_story(pk, moment, reason)
     for pk in then:
-        _revert_crew(pk, moment, reason)
+        _revert_entry_parts(pk, moment, reason)
+
+
+def _revert_race_parts(race_id, moment, reason: str):
+    _revert_entries(race_id, moment, reason)
+    for model in RACE_PARTS:
+        _revert_rows(model, moment, reason, race_id=race_id)
 
 
 def _revert_points_scales(season_id, moment, reason: str):
@@ -370,14 +404,14 @@ def _revert_points_scales(season_id, moment, reason: str):
 
 # The models a revert writes besides the row itself.
 REVERTED_WITH = {
-    Entry: [Crew],
-    Race: [Entry, Crew, Story],
+    Entry: [*ENTRY_PARTS],
+    Race: [Entry, *ENTRY_PARTS, Story, *RACE_PARTS],
     Season: [PointsScale, Race],
 }
 
 PART_REVERTERS = {
-    Entry: _revert_crew,
-    Race: _revert_entries,
+    Entry: _revert_entry_parts,
+    Race: _revert_race_parts,
     Season: _revert_points_scales,
 }
 
@@ -447,8 +481,11 @@ def _restore(record):
         entry_records = list(_deleted_with(record, Entry))
         for entry_record in entry_records:
             _restore_one(entry_record, reason)
+        for model in RACE_PARTS:
+            for child in _deleted_with(record, model):
+                _restore_one(child, reason)
     for entry_record in entry_records:
-        for model in (Crew, Story):
+        for model in (*ENTRY_PARTS, Story):
             for child in _deleted_with(entry_record, model):
                 _restore_one(child, reason)
     return obj

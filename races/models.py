@@ -21,6 +21,7 @@ from django.db.models import Prefetch, Q
 from django.db.models.constants import LOOKUP_SEP
 from django.db.models.functions import Lower, Now
 from django.urls import reverse
+from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
 from .slugs import unique_slug
@@ -578,6 +579,52 @@ class Driver(PlainTextModel, NaturalKeyModel):
         return bool(self.first_name)
 
 
+class SourceQuerySet(NaturalKeyQuerySet):
+    pass
+
+
+class Source(PlainTextModel, NaturalKeyModel, EditVersioned):
+    """Where facts come from: a page, a report, a timing sheet."""
+
+    NATURAL_KEY = ("code",)
+
+    code = models.CharField(
+        max_length=60,
+        unique=True,
+        help_text="Short code the data files use in their src column, "
+        "e.g. 'enwiki-season'.",
+    )
+    title = models.CharField(max_length=200, blank=True)
+    publisher = models.CharField(max_length=100, blank=True)
+    url = models.URLField("URL", max_length=500, blank=True)
+    other_urls = models.TextField(
+        "other URLs", blank=True, help_text="Mirrors and further pages, one per line."
+    )
+    gave = models.TextField(
+        "what it gave", blank=True, help_text="The facts this source provides."
+    )
+
+    objects = SourceQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(code=""),
+                name="source_code_not_empty",
+                violation_error_message="The code cannot be empty.",
+            )
+        ]
+
+    def __str__(self):
+        return self.title or self.code
+
+    @property
+    def anchor(self) -> str:
+        return "source-" + (slugify(self.code) or "unnamed")
+
+
 class RaceQuerySet(NaturalKeyQuerySet):
     def for_season(self, year):
         return self.filter(season__year=year)
@@ -655,6 +702,52 @@ class Race(PlainTextModel, NaturalKeyModel, EditVersioned):
     )
     source_note = models.TextField(
         blank=True, help_text="Where this round's facts come from and what is missing."
+    )
+    reported_entries = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text="Cars entered, as a source reports it. Leave empty if unknown.",
+    )
+    reported_finishers = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text="Cars classified at the finish, as a source reports it.",
+    )
+    pole_car_number = models.CharField(
+        max_length=4, blank=True, help_text="Car number of the pole-sitter."
+    )
+    pole_driver = models.ForeignKey(
+        "Driver",
+        on_delete=models.PROTECT,
+        related_name="poles",
+        null=True,
+        blank=True,
+        help_text="The driver who set the pole time, where a source names them.",
+    )
+    pole_time = models.DurationField(
+        null=True, blank=True, help_text="Pole lap time, e.g. 0:01:48.710."
+    )
+    fastest_lap_car_number = models.CharField(max_length=4, blank=True)
+    fastest_lap_driver = models.ForeignKey(
+        "Driver",
+        on_delete=models.PROTECT,
+        related_name="fastest_laps",
+        null=True,
+        blank=True,
+    )
+    fastest_lap_time = models.DurationField(null=True, blank=True)
+    editor_note = models.TextField(
+        blank=True,
+        help_text="For editors only, never shown on the site: how the sources "
+        "disagree and what was derived.",
+    )
+    fact_sources = models.ManyToManyField(
+        Source,
+        through="RaceSource",
+        related_name="races",
+        blank=True,
+        help_text="Sources of the pole, fastest lap and the reported entries "
+        "and finishers.",
     )
     points_scale = models.ForeignKey(
         PointsScale,
@@ -808,6 +901,32 @@ class Entry(PlainTextModel, NaturalKeyModel, EditVersioned):
     note = models.TextField(
         blank=True, help_text="Caveats about this row's data, shown to readers."
     )
+    race_time = models.DurationField(
+        null=True,
+        blank=True,
+        help_text="The car's total race time, where a source gives it "
+        "(usually the winner's).",
+    )
+    gap_laps = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Laps behind, as a source states it."
+    )
+    gap_time = models.DurationField(
+        null=True, blank=True, help_text="Time behind, as a source states it."
+    )
+    is_gap_to_class_winner = models.BooleanField(
+        "gap to class winner",
+        default=False,
+        help_text="Ticked: the stated gap is to the class winner; "
+        "otherwise to the overall winner.",
+    )
+    editor_note = models.TextField(
+        blank=True,
+        help_text="For editors only, never shown on the site: how the row was "
+        "matched and where the sources disagree.",
+    )
+    sources = models.ManyToManyField(
+        Source, through="EntrySource", related_name="entries", blank=True
+    )
 
     objects = EntryQuerySet.as_manager()
     history = HistoricalRecords()
@@ -851,6 +970,11 @@ class Entry(PlainTextModel, NaturalKeyModel, EditVersioned):
                 condition=Q(position__gte=1) | Q(position__isnull=True),
                 name="position_starts_at_one",
                 violation_error_message="Positions start at 1.",
+            ),
+            models.CheckConstraint(
+                condition=Q(gap_laps__isnull=True) | Q(gap_time__isnull=True),
+                name="one_kind_of_gap",
+                violation_error_message="A gap is in laps or in time, not both.",
             ),
         ]
 
@@ -908,6 +1032,128 @@ class Entry(PlainTextModel, NaturalKeyModel, EditVersioned):
             )
         if errors:
             raise ValidationError(errors)
+
+
+class SourceLink(NaturalKeyModel):
+    """A source cited for a row, with what the source says about it."""
+
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="+")
+    note = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="A remark on this citation, e.g. 'row truncated'.",
+    )
+
+    class Meta:
+        abstract = True
+
+
+class EntrySourceQuerySet(NaturalKeyQuerySet):
+    pass
+
+
+class EntrySource(SourceLink):
+    """A source of one entry's result."""
+
+    NATURAL_KEY = (
+        "entry__race__season__year",
+        "entry__race__round_number",
+        "entry__slug",
+        "source__code",
+    )
+
+    entry = models.ForeignKey(
+        Entry, on_delete=models.CASCADE, related_name="source_links"
+    )
+
+    objects = EntrySourceQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["entry", "source__code"]
+        verbose_name = "source of the result"
+        verbose_name_plural = "sources of the result"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["entry", "source"],
+                name="source_once_per_entry",
+                violation_error_message="This source is already cited.",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.source.code} for {self.entry}"
+
+
+class RaceSourceQuerySet(NaturalKeyQuerySet):
+    pass
+
+
+class RaceSource(SourceLink):
+    """A source of a race's own facts: pole, fastest lap, entries, finishers."""
+
+    NATURAL_KEY = ("race__season__year", "race__round_number", "source__code")
+
+    race = models.ForeignKey(
+        Race, on_delete=models.CASCADE, related_name="source_links"
+    )
+
+    objects = RaceSourceQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["race", "source__code"]
+        verbose_name = "source of the race facts"
+        verbose_name_plural = "sources of the race facts"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["race", "source"],
+                name="source_once_per_race",
+                violation_error_message="This source is already cited.",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.source.code} for {self.race}"
+
+
+class ClassCountQuerySet(NaturalKeyQuerySet):
+    pass
+
+
+class ClassCount(NaturalKeyModel):
+    """Cars entered and classified in one class of a race, as reported."""
+
+    NATURAL_KEY = ("race__season__year", "race__round_number", "car_class__code")
+
+    race = models.ForeignKey(
+        Race, on_delete=models.CASCADE, related_name="class_counts"
+    )
+    car_class = models.ForeignKey(
+        CarClass, on_delete=models.PROTECT, related_name="+", verbose_name="class"
+    )
+    entries = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Cars entered. Leave empty if unknown."
+    )
+    finishers = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Cars classified. Leave empty if unknown."
+    )
+
+    objects = ClassCountQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["race", "car_class__display_order"]
+        verbose_name = "reported count per class"
+        verbose_name_plural = "reported counts per class"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["race", "car_class"], name="one_count_per_class_and_race"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.car_class.code} in {self.race}"
 
 
 class CrewQuerySet(NaturalKeyQuerySet):

@@ -18,6 +18,10 @@ SEASON_DATA_MODELS = [
     "entry",
     "crew",
     "story",
+    "source",
+    "entrysource",
+    "racesource",
+    "classcount",
 ]
 ACTIONS = ["add", "change", "delete", "view"]
 # A season goes with its points scales and class regulations, which "Recently

@@ -7,7 +7,18 @@ from races.history import (
     deleted_records,
     restore,
 )
-from races.models import Crew, Entry, PointsScale, Race, Season, Story
+from races.models import (
+    ClassCount,
+    Crew,
+    Entry,
+    EntrySource,
+    PointsScale,
+    Race,
+    RaceSource,
+    Season,
+    Source,
+    Story,
+)
 
 from .factories import make_entry, make_race
 
@@ -15,7 +26,18 @@ pytestmark = pytest.mark.django_db
 
 
 def test_history_models_are_the_models_with_a_change_history():
-    assert HISTORY_MODELS == [Season, PointsScale, Race, Entry, Crew, Story]
+    assert set(HISTORY_MODELS) == {
+        Season,
+        PointsScale,
+        Source,
+        Race,
+        Entry,
+        EntrySource,
+        RaceSource,
+        ClassCount,
+        Crew,
+        Story,
+    }
 
 
 def test_deleted_race_is_listed_once_until_restored():
