@@ -814,6 +814,14 @@ class EntryQuerySet(NaturalKeyQuerySet):
             Prefetch("crew", queryset=Crew.objects.select_related("driver"))
         )
 
+    def with_sources(self):
+        """Entries with their source links and sources (`entry.source_links`)."""
+        return self.prefetch_related(
+            Prefetch(
+                "source_links", queryset=EntrySource.objects.select_related("source")
+            )
+        )
+
 
 class Entry(PlainTextModel, NaturalKeyModel, EditVersioned):
     """One car in one race, with its result."""
