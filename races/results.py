@@ -102,7 +102,7 @@ def results_of_competitor(
 
 def scored_classification(race: Race) -> list[ScoredEntry]:
     """The race's classification in official order, each row with its points."""
-    rows = classification.classify(race.entries.for_results_table())
+    rows = classification.classify(race.entries.for_results_table().with_sources())
     return standings.award_points(race=race, rows=rows)
 
 

@@ -17,6 +17,7 @@ from .classification import BLOCK_ORDER, UNKNOWN_LAST, ClassifiedEntry
 from .models import Entry
 from .standings import Outcome, ScoredEntry
 from .text import spreadsheet_cell
+from .timing import stated_gap
 
 UNKNOWN = "–"
 WRAPPING = {"td": {"class": "wrap-cell"}}
@@ -327,6 +328,8 @@ class ResultsExportTable(ResultsTable):
     """
 
     reason = tables.Column("Reason", accessor="entry__reason")
+    gap = tables.Column("Gap", accessor="entry")
+    sources = tables.Column("Sources", accessor="entry")
 
     class Meta(ResultsTable.Meta):
         orderable = False
@@ -345,6 +348,8 @@ class ResultsExportTable(ResultsTable):
             "status",
             "reason",
             "points",
+            "gap",
+            "sources",
         )
 
     def __init__(self, *args, export_format: str = "json", **kwargs):
@@ -389,3 +394,10 @@ class ResultsExportTable(ResultsTable):
 
     def value_points(self, value):
         return value.points if value and value.is_known else None
+
+    def value_gap(self, value):
+        return stated_gap(value)
+
+    def value_sources(self, value):
+        codes = [link.source.code for link in value.source_links.all()]
+        return "; ".join(codes) or None
