@@ -639,6 +639,21 @@ class RaceQuerySet(NaturalKeyQuerySet):
             "season__year", "round_number"
         )
 
+    def with_facts(self):
+        """Races with their pole and fastest-lap drivers, reported counts per
+        class (`race.class_counts`) and the sources of their facts
+        (`race.source_links`)."""
+        return self.select_related(
+            "pole_driver", "fastest_lap_driver"
+        ).prefetch_related(
+            Prefetch(
+                "class_counts", queryset=ClassCount.objects.select_related("car_class")
+            ),
+            Prefetch(
+                "source_links", queryset=RaceSource.objects.select_related("source")
+            ),
+        )
+
 
 class Race(PlainTextModel, NaturalKeyModel, EditVersioned):
     NATURAL_KEY = ("season__year", "round_number")

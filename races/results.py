@@ -15,6 +15,7 @@ from typing import Any
 from django.db.models import Model
 
 from . import charts, classification, standings
+from .citations import Citations, Reference
 from .classification import ClassifiedEntry
 from .markup import render_markdown
 from .models import (
@@ -24,6 +25,7 @@ from .models import (
     Driver,
     Entry,
     Race,
+    RaceSource,
     Season,
     Story,
     Team,
@@ -101,7 +103,8 @@ def results_of_competitor(
 
 
 def scored_classification(race: Race) -> list[ScoredEntry]:
-    """The race's classification in official order, each row with its points."""
+    """The race's classification in official order, each row with its points
+    and its entry's sources."""
     rows = classification.classify(race.entries.for_results_table().with_sources())
     return standings.award_points(race=race, rows=rows)
 
@@ -262,6 +265,32 @@ def race_sheet(race: Race) -> dict[str, Any]:
         "field": classification.count_field(race, rows),
         "noted_rows": [row for row in rows if row.entry.note],
     }
+
+
+@dataclass
+class RaceSources:
+    """The sources a race's rows and facts cite, numbered for one page."""
+
+    citations: Citations
+    # Each row's references, by entry id.
+    of_rows: dict[int, list[Reference]]
+    # The references of the race's own facts: pole, fastest lap, reported
+    # entries and finishers.
+    of_facts: list[Reference]
+
+
+def cite_race_sources(
+    rows: Iterable[ClassifiedEntry], fact_links: Iterable[RaceSource]
+) -> RaceSources:
+    """Number the sources of the rows, in the order given, then those of the
+    race's facts. Rows need their entries' source links loaded
+    (`with_sources()`), and the fact links their sources."""
+    citations = Citations()
+    of_rows = {
+        row.entry.pk: citations.cite(row.entry.source_links.all()) for row in rows
+    }
+    of_facts = citations.cite(fact_links)
+    return RaceSources(citations=citations, of_rows=of_rows, of_facts=of_facts)
 
 
 def points_notes(rows: Iterable[ScoredEntry]) -> list[str]:
