@@ -624,6 +624,19 @@ class Source(PlainTextModel, NaturalKeyModel, EditVersioned):
     def anchor(self) -> str:
         return "source-" + (slugify(self.code) or "unnamed")
 
+    @property
+    def citation(self) -> str:
+        """The source as plain text for a printed list: 'Title, Publisher
+        [code]. URL', leaving out what is not known."""
+        text = self.title or self.code
+        if self.publisher:
+            text += f", {self.publisher}"
+        if self.title:
+            text += f" [{self.code}]"
+        if self.url:
+            text += f". {self.url}"
+        return text
+
 
 class RaceQuerySet(NaturalKeyQuerySet):
     def for_season(self, year):

@@ -257,13 +257,15 @@ def race_page(race: Race, *, class_code: str) -> dict[str, Any]:
 
 
 def race_sheet(race: Race) -> dict[str, Any]:
-    """The printed classification sheet's rows, notes and field count."""
+    """The printed classification sheet's rows, notes, field count and the
+    links to the sources of the race's facts."""
     rows = scored_classification(race)
     return {
         "rows": rows,
         "points_notes": points_notes(rows),
         "field": classification.count_field(race, rows),
         "noted_rows": [row for row in rows if row.entry.note],
+        "fact_links": race.source_links.select_related("source"),
     }
 
 

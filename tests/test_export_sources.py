@@ -4,10 +4,12 @@ import csv
 import datetime
 import io
 import json
+import re
 
 import openpyxl
 import pytest
 from django.urls import reverse
+from pypdf import PdfReader
 
 from races.models import Entry
 from races.timing import stated_gap
@@ -160,7 +162,10 @@ def test_export_query_count_stays_constant_with_sources(
         ({"gap_time": datetime.timedelta(seconds=68.446)}, "1:08.446"),
         ({"gap_laps": 22, "is_gap_to_class_winner": True}, "22 laps to GTS winner"),
         (
-            {"gap_time": datetime.timedelta(seconds=23), "is_gap_to_class_winner": 1},
+            {
+                "gap_time": datetime.timedelta(seconds=23),
+                "is_gap_to_class_winner": True,
+            },
             "23 s to GTS winner",
         ),
     ],
@@ -174,3 +179,105 @@ def test_stated_gap_of_an_unsaved_entry_needs_no_query(django_assert_num_queries
     entry = Entry(gap_laps=3)
     with django_assert_num_queries(0):
         assert stated_gap(entry) == "3 laps"
+
+
+# The printed sheet: a Sources column and the numbered sources in the footer.
+
+
+def print_html(client, race) -> str:
+    url = reverse(
+        "races:race-results-print",
+        kwargs={"year": race.season.year, "slug": race.slug},
+    )
+    return client.get(url).content.decode()
+
+
+def source_list(html: str) -> list[str]:
+    """The footer's numbered sources as (number, text), whitespace collapsed."""
+    found = re.findall(r'<li value="(\d+)">(.*?)</li>', html, flags=re.S)
+    return [f"{number}. {' '.join(text.split())}" for number, text in found]
+
+
+def sources_cell(html: str, car_number: str) -> str:
+    """The Sources cell of the row whose No. cell is the car number."""
+    row = re.search(
+        rf'col-car_number num">{car_number}</td>.*?col-sources">(.*?)</td>',
+        html,
+        flags=re.S,
+    )
+    return row.group(1)
+
+
+@pytest.fixture
+def sheet_race():
+    """Two sourced cars, the second citing a source the first did too, and a
+    source that only the race's facts cite."""
+    race = make_classified_race(slug="sheetville")
+    season_page = exports_make_source(
+        "enwiki-season",
+        title="2004 season",
+        publisher="Wikipedia",
+        url="https://en.wikipedia.org/wiki/2004_season",
+    )
+    release = exports_make_source("dyson-release", title="", publisher="", url="")
+    exports_cite(race.entries.get(slug="7"), season_page)
+    # Its links come by code (dyson-release first); the row still reads "1, 2".
+    exports_cite(race.entries.get(slug="8"), season_page)
+    exports_cite(race.entries.get(slug="8"), release, note="row truncated")
+    exports_cite(race, exports_make_source("facts-sheet", title="Facts"))
+    return race
+
+
+def test_print_sheet_lists_the_cited_sources_numbered_in_the_footer(client, sheet_race):
+    assert source_list(print_html(client, sheet_race)) == [
+        "1. 2004 season, Wikipedia [enwiki-season]. "
+        "https://en.wikipedia.org/wiki/2004_season",
+        "2. dyson-release (row truncated)",
+        "3. Facts, Test Press [facts-sheet]. https://example.org/facts-sheet",
+    ]
+
+
+def test_print_sheet_rows_carry_their_source_numbers(client, sheet_race):
+    html = print_html(client, sheet_race)
+    assert sources_cell(html, "7") == "1"
+    assert sources_cell(html, "8") == "1, 2"
+    assert sources_cell(html, "11") == "–"
+
+
+def test_print_sheet_names_the_sources_of_the_race_facts(client, sheet_race):
+    html = " ".join(print_html(client, sheet_race).split())
+    assert "cars entered and classified): source 3." in html
+
+
+def test_print_sheet_without_sources_has_no_source_list(client):
+    race = make_race(source_note="")
+    make_entry(race, position=1)
+    html = print_html(client, race)
+    assert source_list(html) == []
+    assert "The Sources column" not in html
+    assert sources_cell(html, race.entries.get().car_number) == "–"
+
+
+def test_print_sheet_query_count_stays_constant_with_sources(
+    client, django_assert_max_num_queries
+):
+    race = make_race()
+    exports_cite(race, exports_make_source())
+    for position in range(1, 30):
+        entry = make_entry(race, "GT", position=position)
+        exports_cite(entry, exports_make_source(), exports_make_source())
+    with django_assert_max_num_queries(5):
+        print_html(client, race)
+
+
+@pytest.mark.slow
+def test_pdf_footer_lists_the_sources(client, sheet_race):
+    url = reverse(
+        "races:race-results-pdf",
+        kwargs={"year": sheet_race.season.year, "slug": sheet_race.slug},
+    )
+    reader = PdfReader(io.BytesIO(client.get(url).content))
+    text = " ".join(" ".join(page.extract_text() for page in reader.pages).split())
+    assert "Sources" in text
+    assert "2004 season, Wikipedia [enwiki-season]." in text
+    assert "dyson-release (row truncated)" in text
