@@ -276,6 +276,10 @@ class ResultOut(Schema):
     class_position: int | None
     laps: int | None
     status: str
+    gap: str | None = Field(description="The gap as a source states it.")
+    sources: list[str] = Field(
+        description="Codes of the sources of this result (see a race's `sources`)."
+    )
 
 
 class DriverDetail(DriverOut):
@@ -516,6 +520,8 @@ def result_data(row: ClassifiedEntry) -> dict:
         "class_position": row.class_position,
         "laps": entry.laps,
         "status": entry.status,
+        "gap": stated_gap(entry),
+        "sources": source_codes(entry.source_links.all()),
     }
 
 

@@ -68,7 +68,8 @@ def season_calendar(races: Iterable[Race]) -> list[dict[str, Any]]:
 
 
 def results_of(**race_filter: Any) -> list[ClassifiedEntry]:
-    """The classified rows, in calendar order, of the entries matching a filter.
+    """The classified rows, in calendar order, of the entries matching a filter,
+    each entry with its sources.
 
     The filter selects races (e.g. entries__team=team); every entry of those
     races is classified so class positions are right, then only the matching
@@ -83,7 +84,7 @@ def results_of(**race_filter: Any) -> list[ClassifiedEntry]:
             "pk", flat=True
         )
     )
-    entries = Entry.objects.filter(race__in=races).for_results_table()
+    entries = Entry.objects.filter(race__in=races).for_results_table().with_sources()
     rows_by_race = classification.classify_by_race(entries)
     rows = [
         row

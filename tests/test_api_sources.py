@@ -193,3 +193,33 @@ def test_race_query_count_stays_constant_with_sources(
         exports_cite(entry, exports_make_source(), exports_make_source())
     with django_assert_max_num_queries(6):
         race_json(client, race)
+
+
+def test_driver_results_name_their_sources_and_stated_gap(client):
+    driver = make_driver("Werner")
+    race = make_race()
+    entry = make_entry(race, position=2, drivers=[driver], gap_laps=5)
+    exports_cite(entry, exports_make_source("dewiki"))
+    data = client.get(f"/api/drivers/{driver.slug}").json()
+    [result] = data["results"]
+    assert (result["sources"], result["gap"]) == (["dewiki"], "5 laps")
+
+
+def test_team_results_without_sources_have_an_empty_list(client):
+    entry = make_entry(make_race(), position=1)
+    data = client.get(f"/api/teams/{entry.team.slug}").json()
+    [result] = data["results"]
+    assert (result["sources"], result["gap"]) == ([], None)
+
+
+def test_driver_query_count_stays_constant_with_sources(
+    client, django_assert_max_num_queries
+):
+    driver = make_driver("Werner")
+    for _ in range(5):
+        race = make_race()
+        entry = make_entry(race, position=1, drivers=[driver])
+        exports_cite(entry, exports_make_source(), exports_make_source())
+        make_entry(race, position=2)
+    with django_assert_max_num_queries(6):
+        client.get(f"/api/drivers/{driver.slug}")
