@@ -18,7 +18,7 @@ from .factories import (
     make_race,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("empty_database")]
 
 
 def a_race(**overrides):
