@@ -15,6 +15,7 @@ from typing import Any
 from django.db.models import Model
 
 from . import charts, classification, standings
+from .citations import Citations, Reference
 from .classification import ClassifiedEntry
 from .markup import render_markdown
 from .models import (
@@ -24,6 +25,7 @@ from .models import (
     Driver,
     Entry,
     Race,
+    RaceSource,
     Season,
     Story,
     Team,
@@ -66,7 +68,8 @@ def season_calendar(races: Iterable[Race]) -> list[dict[str, Any]]:
 
 
 def results_of(**race_filter: Any) -> list[ClassifiedEntry]:
-    """The classified rows, in calendar order, of the entries matching a filter.
+    """The classified rows, in calendar order, of the entries matching a filter,
+    each entry with its sources.
 
     The filter selects races (e.g. entries__team=team); every entry of those
     races is classified so class positions are right, then only the matching
@@ -81,7 +84,7 @@ def results_of(**race_filter: Any) -> list[ClassifiedEntry]:
             "pk", flat=True
         )
     )
-    entries = Entry.objects.filter(race__in=races).for_results_table()
+    entries = Entry.objects.filter(race__in=races).for_results_table().with_sources()
     rows_by_race = classification.classify_by_race(entries)
     rows = [
         row
@@ -101,8 +104,9 @@ def results_of_competitor(
 
 
 def scored_classification(race: Race) -> list[ScoredEntry]:
-    """The race's classification in official order, each row with its points."""
-    rows = classification.classify(race.entries.for_results_table())
+    """The race's classification in official order, each row with its points
+    and its entry's sources."""
+    rows = classification.classify(race.entries.for_results_table().with_sources())
     return standings.award_points(race=race, rows=rows)
 
 
@@ -254,14 +258,42 @@ def race_page(race: Race, *, class_code: str) -> dict[str, Any]:
 
 
 def race_sheet(race: Race) -> dict[str, Any]:
-    """The printed classification sheet's rows, notes and field count."""
+    """The printed classification sheet's rows, notes, field count and the
+    links to the sources of the race's facts."""
     rows = scored_classification(race)
     return {
         "rows": rows,
         "points_notes": points_notes(rows),
         "field": classification.count_field(race, rows),
         "noted_rows": [row for row in rows if row.entry.note],
+        "fact_links": race.source_links.select_related("source"),
     }
+
+
+@dataclass
+class RaceSources:
+    """The sources a race's rows and facts cite, numbered for one page."""
+
+    citations: Citations
+    # Each row's references, by entry id.
+    of_rows: dict[int, list[Reference]]
+    # The references of the race's own facts: pole, fastest lap, reported
+    # entries and finishers.
+    of_facts: list[Reference]
+
+
+def cite_race_sources(
+    rows: Iterable[ClassifiedEntry], fact_links: Iterable[RaceSource]
+) -> RaceSources:
+    """Number the sources of the rows, in the order given, then those of the
+    race's facts. Rows need their entries' source links loaded
+    (`with_sources()`), and the fact links their sources."""
+    citations = Citations()
+    of_rows = {
+        row.entry.pk: citations.cite(row.entry.source_links.all()) for row in rows
+    }
+    of_facts = citations.cite(fact_links)
+    return RaceSources(citations=citations, of_rows=of_rows, of_facts=of_facts)
 
 
 def points_notes(rows: Iterable[ScoredEntry]) -> list[str]:

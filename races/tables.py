@@ -13,10 +13,12 @@ from django_tables2.data import TableListData
 from django_tables2.utils import OrderBy
 
 from . import html
+from .citations import Reference
 from .classification import BLOCK_ORDER, UNKNOWN_LAST, ClassifiedEntry
 from .models import Entry
 from .standings import Outcome, ScoredEntry
 from .text import spreadsheet_cell
+from .timing import stated_gap
 
 UNKNOWN = "–"
 WRAPPING = {"td": {"class": "wrap-cell"}}
@@ -261,6 +263,8 @@ class ResultsPrintTable(ResultsTable):
     template prints each block under its own heading.
     """
 
+    sources = tables.Column("Sources", accessor="entry", default=UNKNOWN)
+
     class Meta(ResultsTable.Meta):
         orderable = False
         template_name = "includes/print_table.html"
@@ -269,8 +273,12 @@ class ResultsPrintTable(ResultsTable):
             "class": lambda record: "class-winner" if record.is_class_winner else "",
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(
+        self, *args, references: dict[int, list[Reference]] | None = None, **kwargs
+    ):
         super().__init__(*args, **kwargs)
+        # Each row's numbered sources, by entry id (results.cite_race_sources).
+        self.references = references or {}
         # A class per column (col-laps, ...), so the sheet can size each one.
         for bound_column in self.columns.iterall():
             column = bound_column.column
@@ -297,6 +305,10 @@ class ResultsPrintTable(ResultsTable):
         if record.is_class_winner:
             return "Class winner"
         return super().render_laps_behind(value, record)
+
+    def render_sources(self, value):
+        numbers = sorted(ref.number for ref in self.references.get(value.pk, []))
+        return ", ".join(str(number) for number in numbers) or UNKNOWN
 
     def render_points(self, value):
         if not value.is_known:
@@ -327,6 +339,8 @@ class ResultsExportTable(ResultsTable):
     """
 
     reason = tables.Column("Reason", accessor="entry__reason")
+    gap = tables.Column("Gap", accessor="entry")
+    sources = tables.Column("Sources", accessor="entry")
 
     class Meta(ResultsTable.Meta):
         orderable = False
@@ -345,6 +359,8 @@ class ResultsExportTable(ResultsTable):
             "status",
             "reason",
             "points",
+            "gap",
+            "sources",
         )
 
     def __init__(self, *args, export_format: str = "json", **kwargs):
@@ -389,3 +405,10 @@ class ResultsExportTable(ResultsTable):
 
     def value_points(self, value):
         return value.points if value and value.is_known else None
+
+    def value_gap(self, value):
+        return stated_gap(value)
+
+    def value_sources(self, value):
+        codes = [link.source.code for link in value.source_links.all()]
+        return "; ".join(codes) or None

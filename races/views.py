@@ -170,13 +170,18 @@ class RaceResultsPrintView(RaceMixin, DetailView):
         caption = f"{race.short_name} {race.season.year} classification"
         if not race.is_complete:
             caption += " (partial: only the cars our sources name)"
+        rows = in_sheet_order(sheet["rows"])
+        # Numbered down the sheet, so the footnotes read in order.
+        sources = results.cite_race_sources(rows, sheet["fact_links"])
         context.update(
             sheet,
             table=ResultsPrintTable(
-                in_sheet_order(sheet["rows"]),
+                rows,
                 caption=caption,
+                references=sources.of_rows,
                 exclude=() if race.points_scale else ("points",),
             ),
+            sources=sources,
             generated_at=timezone.now(),
         )
         return context

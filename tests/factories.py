@@ -241,3 +241,30 @@ def inline_prefix(data: dict, slug: str) -> str:
         if name.startswith("entries-") and name.endswith("-slug") and value == slug:
             return name.removesuffix("slug")
     raise KeyError(slug)
+
+
+# Sources for the exports, API, sheet and admin tests. The models are imported
+# here rather than at the top so that parts added in parallel do not clash.
+def exports_make_source(code: str = "", **overrides):
+    """A source with a title, publisher and URL unless overridden."""
+    from races.models import Source
+
+    code = code or unique("source")
+    fields = {
+        "title": f"Report {code}",
+        "publisher": "Test Press",
+        "url": f"https://example.org/{code}",
+    }
+    fields.update(overrides)
+    return Source.objects.create(code=code, **fields)
+
+
+def exports_cite(row: Entry | Race, *sources, note: str = "") -> None:
+    """Link an entry, or a race's own facts, to sources."""
+    from races.models import EntrySource, RaceSource
+
+    for source in sources:
+        if isinstance(row, Entry):
+            EntrySource.objects.create(entry=row, source=source, note=note)
+        else:
+            RaceSource.objects.create(race=row, source=source, note=note)
