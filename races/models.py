@@ -633,6 +633,14 @@ class RaceQuerySet(NaturalKeyQuerySet):
         """Races with their season, circuit and points scale."""
         return self.select_related("season", "circuit", "points_scale")
 
+    def with_facts(self):
+        """Races with their pole and fastest-lap drivers and the sources of
+        their facts (`race.source_links`)."""
+        links = RaceSource.objects.select_related("source")
+        return self.select_related(
+            "pole_driver", "fastest_lap_driver"
+        ).prefetch_related(Prefetch("source_links", queryset=links))
+
     def for_calendar(self):
         """Races with their season, circuit and points scale, in calendar order."""
         return self.select_related("season", "circuit", "points_scale").order_by(

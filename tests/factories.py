@@ -14,10 +14,13 @@ from races.models import (
     Crew,
     Driver,
     Entry,
+    EntrySource,
     Manufacturer,
     PointsScale,
     Race,
+    RaceSource,
     Season,
+    Source,
     Story,
     Team,
 )
@@ -241,3 +244,27 @@ def inline_prefix(data: dict, slug: str) -> str:
         if name.startswith("entries-") and name.endswith("-slug") and value == slug:
             return name.removesuffix("slug")
     raise KeyError(slug)
+
+
+# Sources for the race page's footnotes (part "racepage" of issue 14).
+
+
+def racepage_make_source(code: str = "", **overrides) -> Source:
+    code = code or unique("src")
+    fields = {
+        "title": f"Report {code}",
+        "publisher": "Test Publisher",
+        "url": f"https://example.org/{code}",
+        "gave": "Finishing order and laps.",
+    }
+    fields.update(overrides)
+    return Source.objects.create(code=code, **fields)
+
+
+def racepage_cite(item: Entry | Race, *sources: Source, note: str = "") -> None:
+    """Link an entry's result or a race's own facts to the sources."""
+    for source in sources:
+        if isinstance(item, Entry):
+            EntrySource.objects.create(entry=item, source=source, note=note)
+        else:
+            RaceSource.objects.create(race=item, source=source, note=note)
