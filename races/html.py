@@ -41,9 +41,12 @@ def references(refs) -> SafeString:
     )
 
 
-def drivers_not_known() -> SafeString:
-    """Said plainly where no source names a car's drivers."""
-    return format_html('<span class="not-known">{}</span>', DRIVERS_NOT_KNOWN)
+def crew_links(drivers) -> SafeString:
+    """A car's drivers linked to their pages, or said plainly to be not known
+    when no source names them."""
+    if not drivers:
+        return format_html('<span class="not-known">{}</span>', DRIVERS_NOT_KNOWN)
+    return driver_links(drivers)
 
 
 def external_link(url: str, text) -> SafeString:

@@ -177,20 +177,12 @@ class ResultsTable(tables.Table):
         "Gap",
         empty_values=(),
         exclude_from_export=True,
-        attrs={"th": {"class": "num"}, "td": {"class": "num"}},
+        attrs={"th": {"class": "num"}, "td": {"class": "num gap-cell"}},
     )
     status = tables.Column(
         "Status",
         accessor="entry__status",
         attrs=WRAPPING,
-    )
-    # Footnote links to the page's list of sources.
-    references = tables.Column(
-        "Sources",
-        empty_values=(),
-        orderable=False,
-        exclude_from_export=True,
-        attrs={"td": {"class": "refs"}},
     )
 
     class Meta:
@@ -210,10 +202,8 @@ class ResultsTable(tables.Table):
         references: dict[int, list[Reference]] | None = None,
         **kwargs,
     ):
-        """`references` are each entry's (by id) footnotes; without them the
-        table has no Sources column."""
-        if references is None:
-            kwargs["exclude"] = (*kwargs.get("exclude", ()), "references")
+        """`references` are each entry's (by id) footnotes, shown at the end
+        of its status cell."""
         super().__init__(*args, **kwargs)
         self.caption = caption
         self.references = references or {}
@@ -251,7 +241,7 @@ class ResultsTable(tables.Table):
         return format_html('<a href="{}">{}</a>', value.get_absolute_url(), value)
 
     def render_drivers(self, value, record):
-        links = html.driver_links(value) if value else html.drivers_not_known()
+        links = html.crew_links(value)
         if not hasattr(record.entry, "story"):
             return links
         return format_html(
@@ -276,10 +266,14 @@ class ResultsTable(tables.Table):
         return stated_gap(record.entry) or UNKNOWN
 
     def render_status(self, record):
-        return record.entry.status_label
-
-    def render_references(self, record):
-        return html.references(self.references.get(record.entry.pk, ()))
+        references = self.references.get(record.entry.pk)
+        if not references:
+            return record.entry.status_label
+        return format_html(
+            '{} <span class="refs">{}</span>',
+            record.entry.status_label,
+            html.references(references),
+        )
 
     def render_points(self, value):
         if not value.is_known:
