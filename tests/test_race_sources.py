@@ -250,3 +250,25 @@ def test_competitor_page_query_count_does_not_grow_with_sourced_races(
         response = client.get(url)
     # bravo, then each race's own source
     assert len(listed_anchors(response.content.decode())) == 1 + 6
+
+
+def test_race_page_with_sources_is_served_from_the_page_cache(
+    client, django_assert_num_queries, race
+):
+    first = client.get(race.get_absolute_url())
+    with django_assert_num_queries(0):
+        second = client.get(race.get_absolute_url())
+    assert second.content == first.content
+    assert 'id="sources"' in second.content.decode()
+    assert not second.cookies
+
+
+def test_retitled_source_shows_on_the_next_race_page_request(
+    client, django_capture_on_commit_callbacks, race, sources
+):
+    client.get(race.get_absolute_url())
+    source = sources["bravo"]
+    source.title = "Retitled by an editor"
+    with django_capture_on_commit_callbacks(execute=True):
+        source.save()
+    assertContains(client.get(race.get_absolute_url()), "Retitled by an editor")
