@@ -272,3 +272,10 @@ def test_retitled_source_shows_on_the_next_race_page_request(
     with django_capture_on_commit_callbacks(execute=True):
         source.save()
     assertContains(client.get(race.get_absolute_url()), "Retitled by an editor")
+
+
+def test_row_references_read_in_number_order(client, race, sources):
+    # The third car cites alpha (numbered 2 above it) and bravo (1).
+    racepage_cite(race.entries.get(car_number="3"), sources["alpha"], sources["bravo"])
+    html = client.get(race.get_absolute_url()).content.decode()
+    assert references(row_html(html, "3")) == [("source-bravo", 1), ("source-alpha", 2)]
