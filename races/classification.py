@@ -43,10 +43,15 @@ class ClassifiedEntry:
 
     @property
     def label(self) -> str:
-        """'#38', or the crew's surnames when the number is unknown."""
+        """'#38'; when the number is unknown the crew's surnames, else the
+        team's name, else 'car number not known'."""
         if self.entry.car_number:
             return f"#{self.entry.car_number}"
-        return " / ".join(driver.last_name for driver in self.drivers)
+        if self.drivers:
+            return " / ".join(driver.last_name for driver in self.drivers)
+        if self.entry.team:
+            return str(self.entry.team)
+        return "car number not known"
 
     @property
     def sort_key(self) -> tuple:

@@ -30,6 +30,7 @@ from .models import (
     Story,
     Team,
 )
+from .race_facts import race_facts
 from .standings import ScoredEntry
 
 # How the races a driver, team or car took part in are found.
@@ -73,7 +74,8 @@ def results_of(**race_filter: Any) -> list[ClassifiedEntry]:
 
     The filter selects races (e.g. entries__team=team); every entry of those
     races is classified so class positions are right, then only the matching
-    entries are kept.
+    entries are kept. With `with_sources`, entries come with their source
+    links.
     """
     races = Race.objects.filter(**race_filter).distinct()
     entry_filter = {
@@ -108,6 +110,14 @@ def scored_classification(race: Race) -> list[ScoredEntry]:
     and its entry's sources."""
     rows = classification.classify(race.entries.for_results_table().with_sources())
     return standings.award_points(race=race, rows=rows)
+
+
+def cite_rows(
+    rows: Iterable[ClassifiedEntry], citations: Citations
+) -> dict[int, list[Reference]]:
+    """Each row's footnotes by entry id, numbered for the page in row order.
+    The entries must come with their source links (`with_sources()`)."""
+    return {row.entry.pk: citations.cite(row.entry.source_links.all()) for row in rows}
 
 
 def race_winners(race: Race) -> list[ClassifiedEntry]:
@@ -172,11 +182,24 @@ def championships_of(
     return found
 
 
+def cited_results(results: list[ClassifiedEntry]) -> dict[str, Any]:
+    """A results list's rows as (row, footnotes) pairs, and the sources they
+    cite, numbered in row order."""
+    citations = Citations()
+    references = cite_rows(results, citations)
+    return {
+        "cited_results": [(row, references[row.entry.pk]) for row in results],
+        "sources": citations.sources,
+    }
+
+
 def competitor_record(competitor: Driver | Team) -> dict[str, Any]:
-    """A driver's or team's page: results, record and championships."""
+    """A driver's or team's page: results (each with its footnotes), record,
+    championships and the sources cited."""
     results = results_of_competitor(competitor)
     return {
         "results": results,
+        **cited_results(results),
         "summary": classification.summarise(results),
         "championships": championships_of(competitor, results),
     }
@@ -187,6 +210,7 @@ def car_record(car: CarModel) -> dict[str, Any]:
     results = results_of_competitor(car)
     return {
         "results": results,
+        **cited_results(results),
         "summary": classification.summarise(results),
         "regulations": ClassRegulation.objects.filter(example_cars=car).select_related(
             "car_class", "season"
@@ -233,17 +257,26 @@ def home_page(season: Season | None) -> dict[str, Any]:
 
 def race_page(race: Race, *, class_code: str) -> dict[str, Any]:
     """The race page's classification, shown rows (of one class when
-    `class_code` names one), podiums, stories, grid and notes.
+    `class_code` names one), podiums, stories, grid, notes, race facts and
+    the sources cited.
 
-    `selected_class` is the class shown, or "" for all.
+    `selected_class` is the class shown, or "" for all. Sources are numbered
+    in the order the page first shows them: the race facts, then the shown
+    rows in official order (sorting the table keeps the numbers).
+    `race` must come `with_facts()`.
     """
     rows = scored_classification(race)
     classes = list(CarClass.objects.all())
     selected = class_code if class_code in {c.code for c in classes} else ""
     shown = [r for r in rows if not selected or r.entry.car_class.code == selected]
+    citations = Citations()
+    facts = race_facts(race, rows, citations)
     return {
         "rows": rows,
         "shown_rows": shown,
+        "race_facts": facts,
+        "references": cite_rows(shown, citations),
+        "sources": citations.sources,
         "classes": classes,
         "selected_class": selected,
         "winners": classification.class_winners(rows),

@@ -16,11 +16,13 @@ from . import html
 from .citations import Reference
 from .classification import BLOCK_ORDER, UNKNOWN_LAST, ClassifiedEntry
 from .models import Entry
+from .race_facts import stated_gap_sort_value
 from .standings import Outcome, ScoredEntry
 from .text import spreadsheet_cell
-from .timing import stated_gap
+from .timing import shown_gap, stated_gap
 
 UNKNOWN = "–"
+DRIVERS_NOT_KNOWN = html.DRIVERS_NOT_KNOWN
 WRAPPING = {"td": {"class": "wrap-cell"}}
 
 # Blocks of a printed classification sheet, in order, with their headings.
@@ -59,6 +61,15 @@ def car_number_value(number: str) -> tuple[int, str] | None:
     return (int(digits) if digits else UNKNOWN_LAST, number)
 
 
+def story_subject(row: ClassifiedEntry) -> str:
+    """Whose story a story link opens, for its accessible name."""
+    if row.entry.car_number:
+        return f"car {row.entry.car_number}"
+    if row.drivers or row.entry.team:
+        return f"{row.label}'s car"
+    return "the car whose number is not known"
+
+
 def name_or_none(value: object) -> str | None:
     return str(value).casefold() if value else None
 
@@ -75,6 +86,7 @@ SORT_VALUES: dict[str, Callable[[ScoredEntry], Any]] = {
     "tyre": lambda row: name_or_none(row.entry.tyre and row.entry.get_tyre_display()),
     "laps": lambda row: row.entry.laps,
     "laps_behind": lambda row: row.laps_behind_class_leader,
+    "stated_gap": lambda row: stated_gap_sort_value(row.entry),
     "status": lambda row: BLOCK_ORDER[row.entry.status],
     "points": lambda row: (
         row.score.points if row.score and row.score.is_known else None
@@ -161,6 +173,13 @@ class ResultsTable(tables.Table):
         "Behind class leader",
         accessor="laps_behind_class_leader",
     )
+    # The gap as a source states it; the exports have their own gap column.
+    stated_gap = tables.Column(
+        "Gap",
+        empty_values=(),
+        exclude_from_export=True,
+        attrs={"th": {"class": "num"}, "td": {"class": "num gap-cell"}},
+    )
     status = tables.Column(
         "Status",
         accessor="entry__status",
@@ -177,9 +196,18 @@ class ResultsTable(tables.Table):
         }
         empty_text = "No cars are entered for this race yet."
 
-    def __init__(self, *args, caption: str = "Classification", **kwargs):
+    def __init__(
+        self,
+        *args,
+        caption: str = "Classification",
+        references: dict[int, list[Reference]] | None = None,
+        **kwargs,
+    ):
+        """`references` are each entry's (by id) footnotes, shown at the end
+        of its status cell."""
         super().__init__(*args, **kwargs)
         self.caption = caption
+        self.references = references or {}
 
     def body_rows(self) -> list[tuple[str, list[tuple[str, str]]]]:
         """Each row as (row attributes, [(cell attributes, cell HTML)]).
@@ -214,7 +242,7 @@ class ResultsTable(tables.Table):
         return format_html('<a href="{}">{}</a>', value.get_absolute_url(), value)
 
     def render_drivers(self, value, record):
-        links = html.driver_links(value)
+        links = html.crew_links(value)
         if not hasattr(record.entry, "story"):
             return links
         return format_html(
@@ -222,9 +250,7 @@ class ResultsTable(tables.Table):
             '<span class="visually-hidden"> of {}</span></a>',
             links,
             record.entry.story_anchor,
-            f"car {record.entry.car_number}"
-            if record.entry.car_number
-            else f"{record.label}'s car",
+            story_subject(record),
         )
 
     def render_tyre(self, record):
@@ -237,8 +263,18 @@ class ResultsTable(tables.Table):
             return "Same lap"
         return f"+{value} lap" if value == 1 else f"+{value} laps"
 
+    def render_stated_gap(self, record):
+        return shown_gap(record.entry) or UNKNOWN
+
     def render_status(self, record):
-        return record.entry.status_label
+        references = self.references.get(record.entry.pk)
+        if not references:
+            return record.entry.status_label
+        return format_html(
+            '{} <span class="refs">{}</span>',
+            record.entry.status_label,
+            html.references(references),
+        )
 
     def render_points(self, value):
         if not value.is_known:
@@ -273,12 +309,10 @@ class ResultsPrintTable(ResultsTable):
             "class": lambda record: "class-winner" if record.is_class_winner else "",
         }
 
-    def __init__(
-        self, *args, references: dict[int, list[Reference]] | None = None, **kwargs
-    ):
+    def __init__(self, *args, **kwargs):
+        # `references` (results.cite_race_sources) fill the Sources column
+        # here, rather than following the status as links.
         super().__init__(*args, **kwargs)
-        # Each row's numbered sources, by entry id (results.cite_race_sources).
-        self.references = references or {}
         # A class per column (col-laps, ...), so the sheet can size each one.
         for bound_column in self.columns.iterall():
             column = bound_column.column
@@ -299,12 +333,15 @@ class ResultsPrintTable(ResultsTable):
         return str(value)
 
     def render_drivers(self, value):
-        return " / ".join(driver.full_name for driver in value)
+        return " / ".join(driver.full_name for driver in value) or DRIVERS_NOT_KNOWN
 
     def render_laps_behind(self, value, record):
         if record.is_class_winner:
             return "Class winner"
         return super().render_laps_behind(value, record)
+
+    def render_status(self, record):
+        return record.entry.status_label
 
     def render_sources(self, value):
         numbers = sorted(ref.number for ref in self.references.get(value.pk, []))

@@ -80,3 +80,13 @@ def stated_gap(entry) -> str | None:
     if entry.is_gap_to_class_winner:
         return f"{gap} to {entry.car_class.code} winner"
     return gap
+
+
+def shown_gap(entry) -> str:
+    """The stated gap as the results table shows it: the race time alone,
+    gaps with a plus ('+5 laps', '+1.4 s', '+22 laps to GTS winner'); ""
+    when none is stated."""
+    if entry.race_time is not None:
+        return format_time(entry.race_time)
+    gap = stated_gap(entry)
+    return f"+{gap}" if gap else ""

@@ -119,6 +119,13 @@ class RaceDetailView(RaceMixin, DetailView):
     template_name = "races/race_detail.html"
     query_parameters = {CLASS_FILTER_PARAM: None, "sort": None}
 
+    def get_object(self, queryset=None):
+        return get_object_or_404(
+            Race.objects.for_detail().with_facts(),
+            season__year=self.kwargs["year"],
+            slug=self.kwargs["slug"],
+        )
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         race = self.object
@@ -135,6 +142,7 @@ class RaceDetailView(RaceMixin, DetailView):
             ClassificationData(page["shown_rows"]),
             caption=caption,
             exclude=() if race.points_scale else ("points",),
+            references=page["references"],
         )
         RequestConfig(self.request, paginate=False).configure(table)
         url = self.request.build_absolute_uri(race.get_absolute_url())

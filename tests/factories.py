@@ -14,10 +14,13 @@ from races.models import (
     Crew,
     Driver,
     Entry,
+    EntrySource,
     Manufacturer,
     PointsScale,
     Race,
+    RaceSource,
     Season,
+    Source,
     Story,
     Team,
 )
@@ -243,28 +246,26 @@ def inline_prefix(data: dict, slug: str) -> str:
     raise KeyError(slug)
 
 
-# Sources for the exports, API, sheet and admin tests. The models are imported
-# here rather than at the top so that parts added in parallel do not clash.
-def exports_make_source(code: str = "", **overrides):
-    """A source with a title, publisher and URL unless overridden."""
-    from races.models import Source
+# Sources and the rows that cite them.
 
-    code = code or unique("source")
+
+def make_source(code: str = "", **overrides) -> Source:
+    """A source with a title, publisher, URL and what it gave unless overridden."""
+    code = code or unique("src")
     fields = {
         "title": f"Report {code}",
         "publisher": "Test Press",
         "url": f"https://example.org/{code}",
+        "gave": "Finishing order and laps.",
     }
     fields.update(overrides)
     return Source.objects.create(code=code, **fields)
 
 
-def exports_cite(row: Entry | Race, *sources, note: str = "") -> None:
-    """Link an entry, or a race's own facts, to sources."""
-    from races.models import EntrySource, RaceSource
-
+def cite(item: Entry | Race, *sources: Source, note: str = "") -> None:
+    """Link an entry's result, or a race's own facts, to the sources."""
     for source in sources:
-        if isinstance(row, Entry):
-            EntrySource.objects.create(entry=row, source=source, note=note)
+        if isinstance(item, Entry):
+            EntrySource.objects.create(entry=item, source=source, note=note)
         else:
-            RaceSource.objects.create(race=row, source=source, note=note)
+            RaceSource.objects.create(race=item, source=source, note=note)

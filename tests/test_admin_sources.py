@@ -12,10 +12,10 @@ from races.models import ClassCount, EntrySource, RaceSource, Source
 from .factories import (
     admin_form_data,
     car_class,
-    exports_cite,
-    exports_make_source,
+    cite,
     make_entry,
     make_race,
+    make_source,
 )
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("empty_database")]
@@ -47,7 +47,7 @@ def codes_of(entry) -> list[str]:
 
 
 def test_source_list_shows_code_title_publisher_and_url(editor_client):
-    exports_make_source(
+    make_source(
         "dewiki", title="Season page", publisher="Wikipedia", url="https://de.x/"
     )
     response = editor_client.get(reverse("admin:races_source_changelist"))
@@ -57,15 +57,15 @@ def test_source_list_shows_code_title_publisher_and_url(editor_client):
 
 @pytest.mark.parametrize("query", ["zerofour", "Results archive", "GitHub"])
 def test_source_search_finds_code_title_or_publisher(editor_client, query):
-    exports_make_source("gh-zerofour", title="Results archive", publisher="GitHub")
-    exports_make_source("other", title="Other", publisher="Elsewhere")
+    make_source("gh-zerofour", title="Results archive", publisher="GitHub")
+    make_source("other", title="Other", publisher="Elsewhere")
     response = editor_client.get(reverse("admin:races_source_changelist"), {"q": query})
     assertContains(response, "gh-zerofour")
     assertNotContains(response, "Elsewhere")
 
 
 def test_source_edit_is_recorded_in_its_history(editor_client, editor):
-    source = exports_make_source("dewiki", title="Old title")
+    source = make_source("dewiki", title="Old title")
     url = change_url(source)
     data = admin_form_data(editor_client.get(url))
     data["title"] = "New title"
@@ -78,7 +78,7 @@ def test_source_edit_is_recorded_in_its_history(editor_client, editor):
 
 
 def test_source_edit_opened_before_another_save_is_refused(editor_client):
-    source = exports_make_source("dewiki", title="Old title")
+    source = make_source("dewiki", title="Old title")
     url = change_url(source)
     data = admin_form_data(editor_client.get(url))
     source.title = "Saved meanwhile"
@@ -99,7 +99,7 @@ def test_editor_picks_a_source_on_an_entry_and_history_records_it(
     editor_client, editor
 ):
     entry = make_entry(a_race())
-    source = exports_make_source("dewiki")
+    source = make_source("dewiki")
     url = change_url(entry)
     data = admin_form_data(editor_client.get(url))
     add_inline_row(data, "source_links", source=source.pk, note="row truncated")
@@ -116,7 +116,7 @@ def test_editor_picks_a_source_on_an_entry_and_history_records_it(
 
 def test_entry_page_refuses_the_same_source_picked_twice(editor_client):
     entry = make_entry(a_race())
-    source = exports_make_source("dewiki", title="Season page")
+    source = make_source("dewiki", title="Season page")
     url = change_url(entry)
     data = admin_form_data(editor_client.get(url))
     add_inline_row(data, "source_links", source=source.pk)
@@ -130,11 +130,11 @@ def test_entry_page_refuses_the_same_source_picked_twice(editor_client):
 
 def test_entry_page_refuses_a_source_cited_since_it_was_opened(editor_client):
     entry = make_entry(a_race())
-    source = exports_make_source("dewiki")
+    source = make_source("dewiki")
     url = change_url(entry)
     data = admin_form_data(editor_client.get(url))
     add_inline_row(data, "source_links", source=source.pk)
-    exports_cite(entry, source)
+    cite(entry, source)
 
     response = editor_client.post(url, data)
 
@@ -145,8 +145,8 @@ def test_entry_page_refuses_a_source_cited_since_it_was_opened(editor_client):
 
 def test_entry_revert_brings_the_old_sources_back(editor_client):
     entry = make_entry(a_race())
-    kept, replaced = exports_make_source("kept"), exports_make_source("replaced")
-    exports_cite(entry, kept)
+    kept, replaced = make_source("kept"), make_source("replaced")
+    cite(entry, kept)
     entry.save()  # the version to go back to: cited by "kept"
     before = entry.history.latest()
     url = change_url(entry)
@@ -248,7 +248,7 @@ def test_race_facts_counts_and_sources_are_saved_from_the_race_page(
     editor_client, editor
 ):
     race = a_race()
-    source = exports_make_source("gh-zerofour")
+    source = make_source("gh-zerofour")
     url = change_url(race)
     data = admin_form_data(editor_client.get(url))
     data.update(
@@ -290,7 +290,7 @@ def test_race_page_refuses_two_counts_for_one_class(editor_client):
 
 def test_race_page_refuses_the_same_fact_source_twice(editor_client):
     race = a_race()
-    source = exports_make_source("gh-zerofour", title="Results archive")
+    source = make_source("gh-zerofour", title="Results archive")
     url = change_url(race)
     data = admin_form_data(editor_client.get(url))
     add_inline_row(data, "source_links", source=source.pk)

@@ -9,12 +9,12 @@ from races.models import ClassCount
 
 from .factories import (
     car_class,
-    exports_cite,
-    exports_make_source,
+    cite,
     make_classified_race,
     make_driver,
     make_entry,
     make_race,
+    make_source,
 )
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("empty_database")]
@@ -41,18 +41,18 @@ def race():
         pole_driver=make_driver("Werner", first_name="Marco"),
         pole_time=datetime.timedelta(minutes=1, seconds=48.71),
     )
-    season_page = exports_make_source("enwiki-season", title="2004 season")
-    team_release = exports_make_source("dyson-release", title="", publisher="", url="")
-    facts_only = exports_make_source("facts-sheet", title="Facts sheet")
+    season_page = make_source("enwiki-season", title="2004 season")
+    team_release = make_source("dyson-release", title="", publisher="", url="")
+    facts_only = make_source("facts-sheet", title="Facts sheet")
     winner = race.entries.get(slug="7")
     winner.race_time = datetime.timedelta(hours=2, minutes=45, seconds=13.916)
     winner.save()
-    exports_cite(winner, season_page)
+    cite(winner, season_page)
     second = race.entries.get(slug="8")
     second.gap_time = datetime.timedelta(seconds=1.4)
     second.save()
-    exports_cite(second, season_page, team_release)
-    exports_cite(race, season_page, facts_only)
+    cite(second, season_page, team_release)
+    cite(race, season_page, facts_only)
     ClassCount.objects.create(race=race, car_class=car_class("GT"), entries=4)
     ClassCount.objects.create(
         race=race, car_class=car_class("LMP1"), entries=5, finishers=3
@@ -186,11 +186,11 @@ def test_race_query_count_stays_constant_with_sources(
     client, django_assert_max_num_queries
 ):
     race = make_race()
-    exports_cite(race, exports_make_source())
+    cite(race, make_source())
     ClassCount.objects.create(race=race, car_class=car_class("GT"), entries=30)
     for position in range(1, 30):
         entry = make_entry(race, "GT", position=position)
-        exports_cite(entry, exports_make_source(), exports_make_source())
+        cite(entry, make_source(), make_source())
     with django_assert_max_num_queries(6):
         race_json(client, race)
 
@@ -199,7 +199,7 @@ def test_driver_results_name_their_sources_and_stated_gap(client):
     driver = make_driver("Werner")
     race = make_race()
     entry = make_entry(race, position=2, drivers=[driver], gap_laps=5)
-    exports_cite(entry, exports_make_source("dewiki"))
+    cite(entry, make_source("dewiki"))
     data = client.get(f"/api/drivers/{driver.slug}").json()
     [result] = data["results"]
     assert (result["sources"], result["gap"]) == (["dewiki"], "5 laps")
@@ -219,7 +219,7 @@ def test_driver_query_count_stays_constant_with_sources(
     for _ in range(5):
         race = make_race()
         entry = make_entry(race, position=1, drivers=[driver])
-        exports_cite(entry, exports_make_source(), exports_make_source())
+        cite(entry, make_source(), make_source())
         make_entry(race, position=2)
     with django_assert_max_num_queries(6):
         client.get(f"/api/drivers/{driver.slug}")

@@ -15,11 +15,11 @@ from races.models import Entry
 from races.timing import stated_gap
 
 from .factories import (
-    exports_cite,
-    exports_make_source,
+    cite,
     make_classified_race,
     make_entry,
     make_race,
+    make_source,
 )
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("empty_database")]
@@ -65,9 +65,7 @@ def race():
     winner = race.entries.get(slug="7")
     winner.race_time = datetime.timedelta(hours=2, minutes=45, seconds=13.916)
     winner.save()
-    exports_cite(
-        winner, exports_make_source("dewiki"), exports_make_source("gh-zerofour")
-    )
+    cite(winner, make_source("dewiki"), make_source("gh-zerofour"))
     second = race.entries.get(slug="8")
     second.gap_laps = 1
     second.save()
@@ -125,14 +123,14 @@ def test_xlsx_export_has_the_new_columns_at_the_end(client, race):
 def test_csv_source_code_that_reads_as_a_formula_is_inert(client):
     race = make_race()
     entry = make_entry(race, position=1)
-    exports_cite(entry, exports_make_source("=cmd|' /C calc'!A0"))
+    cite(entry, make_source("=cmd|' /C calc'!A0"))
     assert csv_rows(client, race)[0]["sources"] == "'=cmd|' /C calc'!A0"
 
 
 def test_json_source_code_is_carried_unchanged(client):
     race = make_race()
     entry = make_entry(race, position=1)
-    exports_cite(entry, exports_make_source("=odd-code"))
+    cite(entry, make_source("=odd-code"))
     rows = json.loads(client.get(export_url(race, "json")).content)
     assert rows[0]["sources"] == "=odd-code"
 
@@ -143,7 +141,7 @@ def test_export_query_count_stays_constant_with_sources(
     race = make_race()
     for position in range(1, 30):
         entry = make_entry(race, "GT", position=position)
-        exports_cite(entry, exports_make_source(), exports_make_source())
+        cite(entry, make_source(), make_source())
     with django_assert_max_num_queries(4):
         client.get(export_url(race, "csv"))
 
@@ -213,18 +211,18 @@ def sheet_race():
     """Two sourced cars, the second citing a source the first did too, and a
     source that only the race's facts cite."""
     race = make_classified_race(slug="sheetville")
-    season_page = exports_make_source(
+    season_page = make_source(
         "enwiki-season",
         title="2004 season",
         publisher="Wikipedia",
         url="https://en.wikipedia.org/wiki/2004_season",
     )
-    release = exports_make_source("dyson-release", title="", publisher="", url="")
-    exports_cite(race.entries.get(slug="7"), season_page)
+    release = make_source("dyson-release", title="", publisher="", url="")
+    cite(race.entries.get(slug="7"), season_page)
     # Its links come by code (dyson-release first); the row still reads "1, 2".
-    exports_cite(race.entries.get(slug="8"), season_page)
-    exports_cite(race.entries.get(slug="8"), release, note="row truncated")
-    exports_cite(race, exports_make_source("facts-sheet", title="Facts"))
+    cite(race.entries.get(slug="8"), season_page)
+    cite(race.entries.get(slug="8"), release, note="row truncated")
+    cite(race, make_source("facts-sheet", title="Facts"))
     return race
 
 
@@ -262,10 +260,10 @@ def test_print_sheet_query_count_stays_constant_with_sources(
     client, django_assert_max_num_queries
 ):
     race = make_race()
-    exports_cite(race, exports_make_source())
+    cite(race, make_source())
     for position in range(1, 30):
         entry = make_entry(race, "GT", position=position)
-        exports_cite(entry, exports_make_source(), exports_make_source())
+        cite(entry, make_source(), make_source())
     with django_assert_max_num_queries(5):
         print_html(client, race)
 

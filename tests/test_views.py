@@ -199,11 +199,11 @@ def test_race_page_query_count_does_not_grow_with_entries(
     for position in range(1, 4):
         make_entry(race, position=position)
     url = race.get_absolute_url()
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(7):
         client.get(url)
     for position in range(4, 40):
         make_entry(race, "GT", position=position)
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(7):
         response = client.get(url)
     assert len(result_rows(response)) == 39
 
