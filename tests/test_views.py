@@ -392,7 +392,7 @@ def add_synthetic_rounds(season, rounds: int = 12, cars: int = 30) -> None:
             )
 
 
-STANDINGS_QUERY_BUDGET = 4  # season, races, entries, crews
+STANDINGS_QUERY_BUDGET = 5  # season, races, entries, crews, class counts
 
 
 def test_standings_stay_within_a_query_budget(
