@@ -130,6 +130,7 @@ def missing_fields(rows: Sequence[ClassifiedEntry]) -> list[MissingField]:
 
 
 def first_names_missing(rows: Sequence[ClassifiedEntry]) -> list[MissingField]:
+    """The drivers known by surname only, each once, with the cars they drove."""
     drivers: dict[int, Driver] = {}
     lacking = []
     for row in rows:
