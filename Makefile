@@ -22,7 +22,7 @@ help:
 	@echo "make typecheck  mypy with django-stubs on the typed modules"
 	@echo "make format apply ruff's fixes and formatting"
 	@echo "make check  Django system check and missing migrations"
-	@echo "make data   update fixtures/ with the results in $(SHARED_DATA)"
+	@echo "make data   merge the facts and sources of $(SHARED_DATA) into fixtures/"
 	@echo "make bench  load-test production serving on 127.0.0.1 (about 2 minutes)"
 	@echo "make bench-pdf  time the Mid-Ohio results PDF"
 	@echo "make soak   a minute of mixed load and editing on 127.0.0.1 (scratch site)"
@@ -83,8 +83,8 @@ check: install
 bench-pdf: setup
 	$(PY) bench/pdf_timing.py
 
-# Update fixtures/ with the results in the shared source files, in a scratch
-# database: only the classifications change, the editorial text is kept.
+# Merge the shared data folder into fixtures/, in a scratch database: facts the
+# site lacks are filled in, nothing it holds is overwritten (races/merging.py).
 # Never the site's database or cache, even with DATABASE_URL or REDIS_URL set.
 BUILD := env -u DATABASE_URL -u REDIS_URL DJANGO_SQLITE_PATH=var/build.sqlite3 \
 	$(PY) manage.py
@@ -92,7 +92,7 @@ data: install
 	rm -f var/build.sqlite3
 	$(BUILD) migrate --noinput --verbosity 0
 	$(BUILD) load_fixtures --verbosity 0
-	$(BUILD) import_season_results --season $(SHARED_SEASON) $(SHARED_DATA)
+	$(BUILD) merge_season_data --season $(SHARED_SEASON) $(SHARED_DATA)
 	$(BUILD) export_fixtures
 	rm -f var/build.sqlite3
 

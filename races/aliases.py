@@ -14,6 +14,9 @@ CHASSIS_NAMES = {
 
 TEAM_NAMES = {
     "Champion Racing": "ADT Champion Racing",
+    # Tracy Krohn's team: the Mid-Ohio report's spelling is the site's, and
+    # its entry notes the other.
+    "Krohn-Barbour Racing": "Krohn-Barber Racing",
 }
 
 # Tyre column -> Entry.tyre.
@@ -43,4 +46,16 @@ SURNAME_ONLY = {
 NATIONALITIES = {
     # Stated in the Mid-Ohio report.
     "ron-fellows": "Canada",
+}
+
+# Source codes the data files use besides those of SOURCES.md's tables.
+SOURCE_CODES = {
+    "cavac": "cavac-enwiki-2004_Grand_Prix_of_Mosport",
+    "cavac-enwiki-mosport": "cavac-enwiki-2004_Grand_Prix_of_Mosport",
+    "dewiki-sebring": "dewiki",
+    "enwiki-portland": "enwiki-2004_Portland_Grand_Prix",
+    "enwiki-road-america": "enwiki-2004_Road_America_500",
+    "kiwix-enwiki-sonoma": "kiwix-enwiki-2004_Grand_Prix_of_Sonoma",
+    # SOURCES.md lists WikiMili as the Kiwix copy's mirror.
+    "wikimili": "kiwix-enwiki-2004_Grand_Prix_of_Sonoma",
 }

@@ -18,8 +18,10 @@ ENTRY_CHECKS mirrors the constraints), so that the preview never writes.
 """
 
 import csv
+import datetime
 import hashlib
 import re
+from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,7 +30,7 @@ from typing import TypeVar
 from django.core.exceptions import ValidationError
 from django.db import DataError, IntegrityError, models, transaction
 
-from . import aliases
+from . import aliases, timing
 from .checks import CarResult, classification_problems
 from .classification import known_prefix_end
 from .history import delete_entry
@@ -38,12 +40,15 @@ from .models import (
     Crew,
     Driver,
     Entry,
+    EntrySource,
     Manufacturer,
     Race,
+    Source,
     Story,
     Team,
 )
 from .slugs import has_letters_or_digits, name_slug, unique_slug
+from .source_list import SourceListError, split_code
 from .text import control_character
 from .uploads import RawRow, RowError
 
@@ -80,14 +85,98 @@ class ResultRow:
     status: str
     reason: str
     grid: int | None
-    sources: str
+    gap: "StatedGap"
+    source_refs: list[tuple[str, str]]  # (code, note), as the src column names them
+    editor_note: str = ""
     notes: list[str] = field(default_factory=list)
+    slug: str = ""
+
+    def __post_init__(self) -> None:
+        self.slug = self.slug or self.identity
 
     @property
-    def slug(self) -> str:
+    def identity(self) -> str:
+        """The car number, else the crew's surnames, else its team: what
+        names the car within the race."""
         if self.car_number:
             return name_slug(self.car_number)
-        return name_slug(" ".join(surname(name) for name in self.driver_names))
+        if self.driver_names:
+            return name_slug(" ".join(surname(name) for name in self.driver_names))
+        return name_slug(aliases.TEAM_NAMES.get(self.team_name, self.team_name))
+
+
+@dataclass(frozen=True)
+class StatedGap:
+    """The `gap` column: a winner's race time, or a gap in laps or time to the
+    overall winner or, where it says so, to the class winner."""
+
+    race_time: datetime.timedelta | None = None
+    laps: int | None = None
+    time: datetime.timedelta | None = None
+    is_to_class_winner: bool = False
+
+
+GAP_PATTERN = re.compile(
+    r"^(?:(?P<race_time>[\d:.]+) \(race time\)"
+    r"|(?P<laps>\d+) laps?"
+    r"|(?P<time>[\d:.]+)(?: s)?)"
+    r"(?: to (?P<class>[A-Z0-9]+) winner)?$"
+)
+
+
+def parse_gap(text: str, class_code: str) -> StatedGap:
+    """'2:45:13.916 (race time)', '5 laps', '1.4 s', '1:08.446',
+    '22 laps to GTS winner' or '23 s to GT winner'; RowError otherwise."""
+    text = " ".join(text.split())
+    if not text:
+        return StatedGap()
+    match = GAP_PATTERN.match(text)
+    if match is None or (match["race_time"] and match["class"]):
+        raise RowError(
+            f"gap {text!r} is not a race time ('2:45:13.916 (race time)'), laps "
+            "('5 laps') or a time ('1.4 s', '1:08.446'), optionally followed by "
+            "'to <class> winner'"
+        )
+    if match["class"] and match["class"] != class_code:
+        raise RowError(
+            f"gap {text!r} is measured to the {match['class']} winner, but this "
+            f"car is in {class_code}"
+        )
+    try:
+        return StatedGap(
+            race_time=timing.parse_time(match["race_time"])
+            if match["race_time"]
+            else None,
+            laps=int(match["laps"]) if match["laps"] else None,
+            time=timing.parse_time(match["time"]) if match["time"] else None,
+            is_to_class_winner=bool(match["class"]),
+        )
+    except ValueError as error:
+        raise RowError(f"gap {text!r}: {error}") from None
+
+
+def parse_source_refs(cell: str) -> list[tuple[str, str]]:
+    """(code, note) for each source of a `src` cell, aliases resolved;
+    whether each code is known is checked with the site's sources."""
+    refs: dict[str, str] = {}
+    for token in cell.split(";"):
+        if not token.strip():
+            continue
+        try:
+            code, note = split_code(token)
+        except SourceListError as error:
+            raise RowError(str(error)) from None
+        refs.setdefault(aliases.SOURCE_CODES.get(code, code), note)
+    return list(refs.items())
+
+
+def editor_note_of(raw: dict[str, str]) -> str:
+    """What a row says for editors only: how it was matched (`xref`) and a
+    fastest lap stated in words."""
+    parts = [raw.get("xref", "").strip()]
+    if fastest := raw.get("fastest_lap", "").strip():
+        parts.append(f"Fastest lap: {fastest}")
+    return " | ".join(part for part in parts if part)
 
 
 def optional_int(value: str, column: str) -> int | None:
@@ -151,8 +240,6 @@ def parse_row(line: int, raw: dict[str, str]) -> ResultRow:
                 f"class {class_code!r} is not one of {', '.join(CarClass.Code.values)}"
             )
         drivers = [name.strip() for name in raw["drivers"].split("/") if name.strip()]
-        if not drivers:
-            raise RowError("drivers is empty")
         status, reason = parse_status(raw["status"])
         laps = optional_int(raw["laps"], "laps")
         if status == Entry.Status.DID_NOT_START and laps:
@@ -175,7 +262,9 @@ def parse_row(line: int, raw: dict[str, str]) -> ResultRow:
             status=status,
             reason=reason,
             grid=optional_int(raw["grid"], "grid"),
-            sources=raw.get("src", "").strip(),
+            gap=parse_gap(raw.get("gap", ""), class_code),
+            source_refs=parse_source_refs(raw.get("src", "")),
+            editor_note=editor_note_of(raw),
         )
     except KeyError as missing:
         raise RowError(f"column {missing} is missing") from None
@@ -200,10 +289,31 @@ def name_problems(row: ResultRow) -> list[str]:
         )
     elif not row.slug and not problems:
         problems.append(
-            "a car without a number needs a driver whose surname has Latin "
-            "letters or digits, for its link"
+            "a car without a number needs a driver or a team whose name has "
+            "Latin letters or digits, for its link"
         )
     return problems
+
+
+def number_repeated_identities(rows: list[ResultRow]) -> None:
+    """Cars known by their team alone (no number, no drivers), such as a
+    team's two withdrawn cars, get slugs 'team', 'team-2', ... in file order."""
+    seen: dict[str, int] = defaultdict(int)
+    for row in rows:
+        if row.car_number or row.driver_names or not row.identity:
+            continue
+        seen[row.identity] += 1
+        count = seen[row.identity]
+        row.slug = row.identity if count == 1 else f"{row.identity}-{count}"
+
+
+def unknown_source_problems(row: ResultRow, known: set[str]) -> list[str]:
+    return [
+        f"source {code!r} is not one of the site's sources; add it first "
+        "(Sources in the admin, or the data folder's SOURCES.md)"
+        for code, _ in row.source_refs
+        if code not in known
+    ]
 
 
 def read_classification(path: Path) -> list[ResultRow]:
@@ -344,7 +454,8 @@ class EntryBuilder:
         reported_class_position = None
         if not race.is_complete and not (row.position and row.position <= known_up_to):
             reported_class_position = row.class_position
-        entry.slug = row.slug
+        # A car keeps its slug, which links to it, when its number becomes known.
+        entry.slug = entry.slug or row.slug
         entry.car_number = row.car_number
         entry.car_class = self.classes[row.class_code]
         entry.team = collect(self.team, row.team_name)
@@ -357,8 +468,13 @@ class EntryBuilder:
         entry.status = row.status
         entry.reason = row.reason
         entry.grid = row.grid
+        entry.race_time = row.gap.race_time
+        entry.gap_laps = row.gap.laps
+        entry.gap_time = row.gap.time
+        entry.is_gap_to_class_winner = row.gap.is_to_class_winner
         # Notes are editorial, like stories: a file without one keeps the note.
         entry.note = " ".join(row.notes) or entry.note
+        entry.editor_note = row.editor_note or entry.editor_note
         taken: set[str] = set()
         drivers = []
         for name in row.driver_names:
@@ -396,6 +512,7 @@ ENTRY_CHECKS = {
         entry.position is None or entry.position >= 1
     ),
     "entry_slug_not_empty": lambda entry: entry.slug != "",
+    "one_kind_of_gap": lambda entry: entry.gap_laps is None or entry.gap_time is None,
 }
 
 
@@ -416,6 +533,29 @@ def entry_problems(entry: Entry) -> list[str]:
         if isinstance(constraint, models.CheckConstraint) and not holds(entry):
             problems.append(str(constraint.get_violation_error_message()))
     return problems
+
+
+def set_sources(entry: Entry, refs: list[tuple[str, str]], *, keep_others: bool):
+    """Link the entry to the sources `refs` names (code, note). Unless
+    `keep_others`, a source no longer named is unlinked; an unchanged link is
+    kept as it is."""
+    current = {link.source.code: link for link in entry.source_links.all()}
+    sources = {
+        source.code: source
+        for source in Source.objects.filter(code__in=[code for code, _ in refs])
+    }
+    for code, note in refs:
+        link = current.get(code)
+        if link is None:
+            EntrySource.objects.create(entry=entry, source=sources[code], note=note)
+        elif note and link.note != note and not keep_others:
+            link.note = note
+            link.save()
+    if not keep_others:
+        named = {code for code, _ in refs}
+        for code, link in current.items():
+            if code not in named:
+                link.delete()
 
 
 def set_crew(entry: Entry, drivers: list[Driver]) -> None:
@@ -485,17 +625,51 @@ class ImportPlan:
     """What a valid import writes: built in memory by the check."""
 
     builder: EntryBuilder
-    entries: list[tuple[Entry, list[Driver]]] = field(default_factory=list)
+    entries: list[tuple[Entry, list[Driver], ResultRow]] = field(default_factory=list)
     removed: list[Entry] = field(default_factory=list)
+
+
+def match_entry(row: ResultRow, entries: list[Entry], taken: set[int]) -> Entry | None:
+    """The car of `entries` that the row describes: the one with its number,
+    else its slug, else the same class and crew; None for a car not entered.
+    Cars in `taken` are already matched to other rows."""
+    free = [entry for entry in entries if entry.pk not in taken]
+    if row.car_number:
+        for entry in free:
+            if entry.car_number == row.car_number:
+                return entry
+    for entry in free:
+        if entry.slug == row.slug and entry.car_class.code == row.class_code:
+            return entry
+    surnames = sorted(surname(name) for name in row.driver_names)
+    if not surnames:
+        return None
+    for entry in free:
+        crew = sorted(driver.last_name for driver in entry.crew_drivers)
+        numbers_agree = not (entry.car_number and row.car_number)
+        same_class = entry.car_class.code == row.class_code
+        if crew == surnames and same_class and numbers_agree:
+            return entry
+    return None
+
+
+def free_slug(slug: str, taken: set[str]) -> str:
+    """`slug`, or `slug-2`, `slug-3`... when another car of the race has it."""
+    candidate, suffix = slug, 2
+    while candidate in taken:
+        candidate = f"{slug}-{suffix}"
+        suffix += 1
+    return candidate
 
 
 class ClassificationImport:
     """Replaces one race's classification with the rows of a file.
 
-    Entries are matched to rows by slug (the car number, or the crew's
-    surnames): a matching entry is updated and keeps its story, a new slug
-    becomes a new entry, and an entry the file no longer lists is removed,
-    unless it has a story, which would be lost: then nothing is imported.
+    Entries are matched to rows by car number, slug, or class and crew
+    (`match_entry`): a matching entry is updated and keeps its slug and
+    story, a row that matches none becomes a new entry, and an entry the file
+    no longer lists is removed, unless it has a story, which would be lost:
+    then nothing is imported.
 
     With `fingerprint` (from `classification_fingerprint` at the preview),
     nothing is imported if the race's classification changed since.
@@ -548,8 +722,9 @@ class ClassificationImport:
         """Check the rows and fill the entries in memory, writing nothing."""
         report = self.check()
         plan = ImportPlan(builder=EntryBuilder())
-        existing = {entry.slug: entry for entry in self.race.entries.all()}
         rows = [line.row for line in report.lines if line.row]
+        matched, entries = self.matched_entries(rows)
+        kept_slugs = {entry.slug for entry in matched.values()}
         known_up_to = known_prefix_end(row.position for row in rows)
         for line in report.lines:
             if line.row is None:
@@ -557,7 +732,7 @@ class ClassificationImport:
             line.errors.extend(name_problems(line.row))
             if line.errors:
                 continue
-            entry = existing.get(line.row.slug) or Entry(race=self.race)
+            entry = matched.get(line.line) or Entry(race=self.race)
             try:
                 drivers = plan.builder.fill_entry(
                     entry, line.row, known_up_to=known_up_to
@@ -565,16 +740,45 @@ class ClassificationImport:
             except ValidationError as error:
                 line.errors.extend(error.messages)
                 continue
-            plan.entries.append((entry, drivers))
-        slugs = {row.slug for row in rows}
-        plan.removed = [entry for slug, entry in existing.items() if slug not in slugs]
-        report.created = sum(1 for entry, _ in plan.entries if entry.pk is None)
+            if entry.pk is None:
+                entry.slug = free_slug(entry.slug, kept_slugs)
+            kept_slugs.add(entry.slug)
+            plan.entries.append((entry, drivers, line.row))
+        kept = {entry.pk for entry in matched.values()}
+        plan.removed = [entry for entry in entries if entry.pk not in kept]
+        report.created = sum(1 for entry, *_ in plan.entries if entry.pk is None)
         report.updated = len(plan.entries) - report.created
         report.deleted = len(plan.removed)
         return report, plan
 
+    def matched_entries(
+        self, rows: list[ResultRow]
+    ) -> tuple[dict[int, Entry], list[Entry]]:
+        """The race's car each row describes, by the row's line, and all the
+        race's cars."""
+        entries = list(
+            self.race.entries.select_related("car_class").prefetch_related(
+                "crew__driver"
+            )
+        )
+        matched: dict[int, Entry] = {}
+        for row in rows:
+            taken = {entry.pk for entry in matched.values()}
+            entry = match_entry(row, entries, taken)
+            if entry is not None:
+                matched[row.line] = entry
+        return matched, entries
+
     def check(self) -> ImportReport:
         """Read every row and check the rows together, writing nothing."""
+        report = self.check_rows()
+        rows = [line.row for line in report.lines if line.row]
+        matched, _ = self.matched_entries(rows)
+        report.errors.extend(self.lost_stories({e.pk for e in matched.values()}))
+        return report
+
+    def check_rows(self) -> ImportReport:
+        """Read every row and check the rows together, as a classification."""
         report = ImportReport()
         if not self.rows:
             report.errors.append("The file has no rows.")
@@ -591,6 +795,11 @@ class ClassificationImport:
                 line.row = parse_row(line.line, raw)
             except RowError as error:
                 line.errors.append(str(error))
+        number_repeated_identities([line.row for line in report.lines if line.row])
+        known_sources = set(Source.objects.values_list("code", flat=True))
+        for line in report.lines:
+            if line.row:
+                line.errors.extend(unknown_source_problems(line.row, known_sources))
         by_line = {line.line: line for line in report.lines}
         cars = [
             CarResult.from_row(
@@ -606,12 +815,11 @@ class ClassificationImport:
                     by_line[key].errors.append(problem.message)
             else:
                 report.errors.append(problem.message)
-        report.errors.extend(self.lost_stories({car.slug for car in cars}))
         return report
 
-    def lost_stories(self, slugs: set[str]) -> list[str]:
+    def lost_stories(self, kept: set[int]) -> list[str]:
         """A message for each story whose car the file no longer lists."""
-        entries = self.race.entries.filter(story__isnull=False).exclude(slug__in=slugs)
+        entries = self.race.entries.filter(story__isnull=False).exclude(pk__in=kept)
         return [
             f'The story "{entry.story.headline}" of car {entry.slug} would be '
             f"lost: no row of the file is for car {entry.slug}. Keep the car in "
@@ -632,10 +840,11 @@ class ClassificationImport:
         # swap them; each entry's history records only its final values.
         self.race.entries.update(position=None, grid=None, car_number="")
         plan.builder.save_planned()
-        for entry, drivers in plan.entries:
+        for entry, drivers, row in plan.entries:
             entry._change_reason = reason  # type: ignore[attr-defined]
             entry.save()
             set_crew(entry, drivers)
+            set_sources(entry, row.source_refs, keep_others=False)
 
 
 def classification_fingerprint(race: Race) -> str:

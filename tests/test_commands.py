@@ -59,8 +59,8 @@ def test_import_season_results_updates_a_round_from_csv(empty_database, tmp_path
             "02-mid-ohio.csv",
             HEADER
             + "2,1,LMP1,1,38,ADT Champion Racing,JJ Lehto / Marco Werner,Audi R8,,,"
-            "124,,finished,2,,s,\n"
-            + "2,2,GTS,1,,,Weickardt / Belloc,Dodge Viper,,,,,DNS,,,s,\n",
+            "124,,finished,2,,,\n"
+            + "2,2,GTS,1,,,Weickardt / Belloc,Dodge Viper,,,,,DNS,,,,\n",
         ),
     )
     run("import_season_results", folder, season=1999)
@@ -87,7 +87,7 @@ def test_import_season_results_dry_run_writes_nothing(tmp_path):
         tmp_path,
         (
             "01-sebring.csv",
-            HEADER + "1,1,LMP1,1,38,Team,JJ Lehto,Audi R8,,,350,,finished,,,s,\n",
+            HEADER + "1,1,LMP1,1,38,Team,JJ Lehto,Audi R8,,,350,,finished,,,,\n",
         ),
     )
     sebring = Race.objects.get(slug="sebring")
@@ -106,8 +106,8 @@ def test_import_season_results_names_the_bad_line_and_writes_nothing(tmp_path):
         (
             "03-lime-rock.csv",
             HEADER
-            + "3,1,LMP1,1,38,Team,JJ Lehto,Audi R8,,,124,,finished,,,s,\n"
-            + "3,2,LMP9,1,39,Team,A Driver,Audi R8,,,120,,finished,,,s,\n",
+            + "3,1,LMP1,1,38,Team,JJ Lehto,Audi R8,,,124,,finished,,,,\n"
+            + "3,2,LMP9,1,39,Team,A Driver,Audi R8,,,120,,finished,,,,\n",
         ),
     )
     before = Entry.history.count()
@@ -177,8 +177,8 @@ def test_import_results_names_the_bad_row_and_writes_nothing(tmp_path):
     bad = tmp_path / "bad.csv"
     bad.write_text(
         HEADER
-        + "2,1,LMP1,1,38,Team,JJ Lehto,Audi R8,,,124,,finished,,,s,\n"
-        + "2,2,LMP9,1,39,Team,A Driver,Audi R8,,,120,,finished,,,s,\n"
+        + "2,1,LMP1,1,38,Team,JJ Lehto,Audi R8,,,124,,finished,,,,\n"
+        + "2,2,LMP9,1,39,Team,A Driver,Audi R8,,,120,,finished,,,,\n"
     )
     race = Race.objects.get(season__year=SEASON_YEAR, slug=MID_OHIO["slug"])
     with pytest.raises(CommandError, match="line 3: class 'LMP9'"):

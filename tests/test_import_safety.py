@@ -42,9 +42,9 @@ HEADER = (
     "status,grid,fastest_lap,src,xref\n"
 )
 WINNER = (
-    "{round},1,LMP1,1,38,Team,JJ Lehto / Marco Werner,Audi R8,,,124,,finished,,,s,\n"
+    "{round},1,LMP1,1,38,Team,JJ Lehto / Marco Werner,Audi R8,,,124,,finished,,,,\n"
 )
-NAMELESS = "{round},2,LMP1,2,20,***,!!! ??? / Lucas Luhr,/,,,120,,finished,,,s,\n"
+NAMELESS = "{round},2,LMP1,2,20,***,!!! ??? / Lucas Luhr,/,,,120,,finished,,,,\n"
 # Sheet rows that hold nothing but whitespace compress about a thousandfold.
 ZIP_BOMB_PADDING = 40_000_000
 # Statements that write, or open a transaction (which on SQLite, in IMMEDIATE
@@ -435,7 +435,7 @@ def test_import_of_a_file_just_under_the_size_limit_confirms(editor_client):
     race = make_race()
     cars = [
         f"{{round}},{n},LMP1,{n},{n},Team,Test Driver{n},Audi R8,,,{200 - n},,"
-        "finished,,,s,PADDING\n"
+        "finished,,,,PADDING\n"
         for n in range(1, 10)
     ]
     padding = (IMPORT_MAX_BYTES - len(csv_text(race, *cars).encode())) // len(cars)

@@ -15,8 +15,8 @@ HEADER = (
     "round,pos,class,class_pos,car_no,team,drivers,chassis,engine,tyre,laps,gap,"
     "status,grid,fastest_lap,src,xref\n"
 )
-WINNER = "1,1,LMP1,1,38,Team,JJ Lehto / Marco Werner,Audi R8,,,124,,finished,,,s,\n"
-SECOND = "1,2,LMP1,2,20,Team,Chris Dyson,Audi R8,,,120,,finished,,,s,\n"
+WINNER = "1,1,LMP1,1,38,Team,JJ Lehto / Marco Werner,Audi R8,,,124,,finished,,,,\n"
+SECOND = "1,2,LMP1,2,20,Team,Chris Dyson,Audi R8,,,120,,finished,,,,\n"
 
 
 def rows(*lines):
@@ -31,7 +31,7 @@ def test_import_with_one_bad_row_writes_nothing_and_names_the_row():
     race = make_race()
     make_entry(race, car_number="7", position=1)
     before = snapshot(race)
-    bad = "1,2,LMP1,2,20,Team,Chris Dyson,Audi R8,,,many,,finished,,,s,\n"
+    bad = "1,2,LMP1,2,20,Team,Chris Dyson,Audi R8,,,many,,finished,,,,\n"
     report = ClassificationImport(race, rows(WINNER, bad)).run()
     assert report.messages == ["line 3: laps must be a whole number, not 'many'"]
     assert snapshot(race) == before

@@ -1,10 +1,11 @@
 """The committed 2004 fixtures agree with the source data in shared/data/alms2004.
 
 The one place where the real season's facts are asserted. Every other test
-builds its own small races with `tests/factories.py`. The fixtures hold a
-subset of the source rows (most rounds are partial in the sources too), so
-each check reads "every fact the fixtures state agrees with the sources";
-Mid-Ohio, the one complete classification, must match row for row.
+builds its own small races with `tests/factories.py`. The fixtures hold
+every source row (most rounds are partial in the sources too), each citing
+its sources; each check reads "every fact the fixtures state agrees with the
+sources", and Mid-Ohio, the one complete classification, must match row for
+row.
 """
 
 import csv
@@ -18,8 +19,10 @@ from django.conf import settings
 
 from races import standings
 from races.classification import classify
-from races.models import CarClass, Entry, PointsScale, Race, Season, Story
+from races.models import CarClass, Entry, PointsScale, Race, Season, Source, Story
+from races.source_list import resolve_codes
 from races.standings import Outcome
+from races.timing import format_time
 
 from .constants import MID_OHIO, MID_OHIO_ROUND, SEASON_YEAR
 
@@ -73,8 +76,28 @@ def is_same_crew(row: dict, surnames: list[str]) -> bool:
 
 
 def source_row_of(entry: Entry, rows: list[dict]) -> dict:
+    """The source row of a car: by its number when both give one, else by
+    its crew, else (a car known by its team alone) by team and class."""
     surnames = crew_surnames(entry)
-    found = [row for row in rows if is_same_crew(row, surnames)]
+    found = [
+        row for row in rows if entry.car_number and row["car_no"] == entry.car_number
+    ] or [
+        row
+        for row in rows
+        if is_same_crew(row, surnames)
+        and not (entry.car_number and row["car_no"])
+        and row["class"] == entry.car_class.code
+    ]
+    if not surnames and not entry.car_number:
+        found = [
+            row
+            for row in rows
+            if not row["drivers"]
+            and not row["car_no"]
+            and row["class"] == entry.car_class.code
+        ]
+        # Cars a source only counts (a team's two withdrawn cars) are alike.
+        found = found[:1]
     assert len(found) == 1, f"{entry.race} car {entry.slug}: {surnames} in sources"
     return found[0]
 
@@ -151,6 +174,38 @@ def test_season_2004_entries_agree_with_the_source_classification(db, round_numb
             assert fixture_class_position == int(row["class_pos"]), car
 
 
+@pytest.mark.parametrize("round_number", range(1, 10))
+def test_season_2004_every_source_row_is_a_car_of_its_round(db, round_number):
+    race = Race.objects.get(season__year=SEASON_YEAR, round_number=round_number)
+    assert race.entries.count() == len(result_rows(round_number))
+
+
+@pytest.mark.parametrize("round_number", range(1, 10))
+def test_season_2004_every_car_cites_the_sources_of_its_row(db, round_number):
+    race = Race.objects.get(season__year=SEASON_YEAR, round_number=round_number)
+    rows = result_rows(round_number)
+    known = set(Source.objects.values_list("code", flat=True))
+    for entry in race.entries.with_sources():
+        row = source_row_of(entry, rows)
+        cited = {link.source.code for link in entry.source_links.all()}
+        named = {code for code, _ in resolve_codes(row["src"], known)}
+        assert cited == named, f"round {round_number} car {entry.slug}"
+
+
+def test_season_2004_race_facts_agree_with_the_sources(db):
+    for row in read_csv("race_facts.csv"):
+        race = Race.objects.get(season__year=SEASON_YEAR, round_number=row["round"])
+        assert race.pole_car_number == row["pole_car_no"]
+        assert format_time(race.pole_time) == row["pole_time"].removeprefix("0:")
+        assert str(race.reported_entries) == row["entries"]
+        assert str(race.reported_finishers) == row["finishers"]
+        counts = {count.car_class.code: count for count in race.class_counts.all()}
+        for code in ("LMP1", "LMP2", "GTS", "GT"):
+            entries = row[f"entries_{code.lower()}"]
+            found = counts.get(code)
+            assert (str(found.entries) if found and found.entries else "") == entries
+
+
 def test_season_2004_mid_ohio_is_the_complete_source_classification(db):
     race = Race.objects.get(season__year=SEASON_YEAR, round_number=MID_OHIO_ROUND)
     rows = result_rows(MID_OHIO_ROUND)
@@ -218,6 +273,18 @@ def test_season_2004_season_follows_the_70_percent_and_best_car_rules(db):
     assert race.season.is_team_best_car_only
 
 
+def test_season_2004_every_class_winner_with_known_laps_has_checked_points(db):
+    checked = []
+    for race in season_races():
+        rows = classify(race.entries.for_results_table())
+        for row in standings.award_points(race=race, rows=rows):
+            if row.is_class_winner and row.entry.laps is not None:
+                assert row.score.outcome == standings.Outcome.SCORED, row.entry
+                checked.append(row.entry)
+    # The second pass gave every round's four class winners their laps.
+    assert len(checked) == 36
+
+
 # Points and standings, checked by hand against points.md, read through the
 # API so they hold whatever the standings code looks like inside.
 
@@ -274,10 +341,11 @@ def test_season_2004_lmp1_is_led_by_lehto_and_werner(client, db):
 def test_season_2004_team_standings_count_one_corvette_per_race(client, db):
     leader = class_table(client, "GTS", "teams")[0]
     assert leader["competitor"]["name"] == "Corvette Racing"
-    # Sebring 26, then the better Corvette at every round, 0 at Sonoma (DNS).
+    # Sebring 26, then the better Corvette at every round (at Sonoma the
+    # third, non-starting Corvette does not count against the winning one).
     points = {r["round"]: r["points"] for r in leader["rounds"]}
     assert [points.get(round_number) for round_number in range(1, 10)] == [
-        26, 20, None, 0, 20, 20, 20, 22, 23,
+        26, 20, 20, 20, 20, 20, 20, 26, 23,
     ]  # fmt: skip
 
 
