@@ -24,7 +24,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import history
+from . import gaps, history
 from .checks import CarResult, classification_problems
 from .editing import VersionCheckedForm, stale_message_lines
 from .importing import ClassificationImport, classification_fingerprint, set_crew
@@ -838,8 +838,26 @@ class RaceAdmin(TimingFieldsAdmin, VersionCheckedAdmin, HistoryAdmin):
                 self.admin_site.admin_view(self.import_view),
                 name="races_race_import",
             ),
+            path(
+                "gaps/",
+                self.admin_site.admin_view(self.gaps_view),
+                name="races_race_gaps",
+            ),
             *super().get_urls(),
         ]
+
+    def gaps_view(self, request):
+        """What each round lacks, most important first, linked to its edit
+        pages (races/gaps.py)."""
+        if not request.user.has_perm("races.view_entry"):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Gaps: what each round still lacks",
+            "opts": self.model._meta,
+            "seasons": gaps.season_gaps(),
+        }
+        return TemplateResponse(request, "admin/races/race/gaps.html", context)
 
     def delete_with_history(self, obj):
         history.delete_race(obj)

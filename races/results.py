@@ -14,7 +14,7 @@ from typing import Any
 
 from django.db.models import Model
 
-from . import charts, classification, standings
+from . import charts, classification, coverage, standings
 from .citations import Citations, Reference
 from .classification import ClassifiedEntry
 from .markup import render_markdown
@@ -51,13 +51,17 @@ def season_results(year: int) -> tuple[list[Race], dict[int, list[ClassifiedEntr
 def calendar_items(
     races: Iterable[Race], rows_by_race: dict[int, list[ClassifiedEntry]]
 ) -> list[dict[str, Any]]:
-    """Each race as {"race", "winners"}, with its known class winners."""
+    """Each race as {"race", "winners", "coverage"}, with its known class
+    winners and how much of its field is known."""
+    races = list(races)
+    season = coverage.season_coverage(races, rows_by_race)
     return [
         {
             "race": race,
             "winners": classification.class_winners(rows_by_race.get(race.pk, [])),
+            "coverage": race_coverage,
         }
-        for race in races
+        for race, race_coverage in zip(races, season.rounds, strict=True)
     ]
 
 
@@ -229,10 +233,20 @@ def standings_page(season: Season) -> dict[str, Any]:
         "season": season,
         "races": counting,
         "partial_races": [race for race in counting if not race.is_complete],
+        "coverage": coverage.season_coverage(races, rows_by_race),
         "scales": sorted(scales.items(), key=lambda item: item[1][0].round_number),
         "classes": class_charts(
             standings.season_standings(races=races, rows_by_race=rows_by_race)
         ),
+    }
+
+
+def coverage_page(season: Season) -> dict[str, Any]:
+    """How much of each of the season's rounds is known, and what is missing."""
+    races, rows_by_race = season_results(season.year)
+    return {
+        "season": season,
+        "coverage": coverage.season_coverage(races, rows_by_race),
     }
 
 
@@ -279,9 +293,11 @@ def race_page(race: Race, *, class_code: str) -> dict[str, Any]:
         "sources": citations.sources,
         "classes": classes,
         "selected_class": selected,
+        "coverage": coverage.race_coverage(race, rows, race.class_counts.all()),
         "winners": classification.class_winners(rows),
         "podiums": classification.podiums(rows),
         "stories": [row for row in rows if hasattr(row.entry, "story")],
+        "noted_rows": [row for row in shown if row.entry.note],
         "grid": sorted(
             (row for row in rows if row.entry.grid), key=lambda r: r.entry.grid
         ),

@@ -79,6 +79,18 @@ class StandingsPdfView(PdfMixin, StandingsPrintView):
         return f"{name}-{variant}.pdf" if variant else f"{name}.pdf"
 
 
+class CoverageView(TemplateView):
+    """What is known of each round of a season, and what would complete it."""
+
+    template_name = "races/coverage.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        season = get_object_or_404(Season, year=self.kwargs["year"])
+        context.update(results.coverage_page(season))
+        return context
+
+
 class HomeView(TemplateView):
     template_name = "races/home.html"
 

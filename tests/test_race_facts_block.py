@@ -222,17 +222,17 @@ def test_print_view_says_drivers_not_known(client, race):
     assertContains(client.get(url), "drivers not known")
 
 
-def test_label_of_a_car_without_number_or_drivers_is_its_team():
+def test_label_of_a_car_without_number_or_drivers_is_its_teams_car():
     race = make_race()
     entry = make_entry(race, car_number="", slug="unknown-car", drivers=None)
     entry.team = make_team("Mystery")
-    assert ClassifiedEntry(entry=entry).label == "Mystery"
+    assert ClassifiedEntry(entry=entry).label == "Mystery LMP1 car"
 
 
 def test_label_of_a_car_without_number_drivers_or_team_says_so():
     race = make_race()
     entry = make_entry(race, car_number="", slug="unknown-car", team=None)
-    assert ClassifiedEntry(entry=entry).label == "car number not known"
+    assert ClassifiedEntry(entry=entry).label == "LMP1 car (number not known)"
 
 
 def test_story_link_of_an_unnamed_car_has_a_readable_name(client):
