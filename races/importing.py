@@ -535,7 +535,9 @@ def entry_problems(entry: Entry) -> list[str]:
     return problems
 
 
-def set_sources(entry: Entry, refs: list[tuple[str, str]], *, keep_others: bool):
+def set_sources(
+    entry: Entry, refs: list[tuple[str, str]], *, keep_others: bool
+) -> None:
     """Link the entry to the sources `refs` names (code, note). Unless
     `keep_others`, a source no longer named is unlinked; an unchanged link is
     kept as it is."""

@@ -7,6 +7,7 @@ speed without the winner's laps, the lap length and the race time.
 """
 
 import datetime
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -82,7 +83,7 @@ def winner_speed_mph(race: Race, winner: ClassifiedEntry | None) -> Decimal | No
 
 
 def race_facts(
-    race: Race, rows: list[ClassifiedEntry], citations: Citations
+    race: Race, rows: Sequence[ClassifiedEntry], citations: Citations
 ) -> RaceFacts:
     """The race's facts from its fields and the whole classification, citing
     the sources of the facts that are known (in the order the page shows
