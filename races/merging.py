@@ -218,6 +218,7 @@ class SeasonMerge:
         if not path.exists():
             raise MergeError([f"{path} is missing"])
         records = read_source_list(path.read_text(encoding="utf-8"))
+        self.records = records
         known = set(Source.objects.values_list("code", flat=True))
         self.known_codes = known | set(records)
         return records
@@ -504,12 +505,20 @@ class SeasonMerge:
 
     def link_sources(self, row: ResultRow, entry: Entry) -> int:
         linked = {link.source.code for link in entry.source_links.all()}
-        new = [(code, note) for code, note in row.source_refs if code not in linked]
+        new = [
+            (code, self.citation_note(code, note))
+            for code, note in row.source_refs
+            if code not in linked
+        ]
         if new:
             set_sources(entry, new, keep_others=True)
             # The prefetched links are stale now.
             getattr(entry, "_prefetched_objects_cache", {}).pop("source_links", None)
         return len(new)
+
+    def citation_note(self, code: str, note: str) -> str:
+        record = self.records.get(code)
+        return "" if record is not None and note == record.remark else note
 
     # Race facts --------------------------------------------------------------
 
@@ -541,7 +550,9 @@ class SeasonMerge:
         for code, note in facts["sources"]:
             source = Source.objects.get(code=code)
             _, created = RaceSource.objects.get_or_create(
-                race=race, source=source, defaults={"note": note}
+                race=race,
+                source=source,
+                defaults={"note": self.citation_note(code, note)},
             )
             item.links += created
 

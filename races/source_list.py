@@ -35,6 +35,9 @@ class SourceRecord:
     other_urls: tuple[str, ...] = ()
     gave: str = ""
     where: str = ""  # the place of a source without a URL
+    # The remark the list itself puts on the code ("seed" in
+    # 'zoompics-2004almo(seed)'): a citation repeating it says nothing new.
+    remark: str = ""
 
     @property
     def publisher(self) -> str:
@@ -90,6 +93,7 @@ def read_source_list(text: str) -> dict[str, SourceRecord]:
         if len(cells) not in (2, 3) or not cells[0]:
             continue
         codes = expand_codes(cells[0])
+        _, code_remark = split_code(cells[0].split(" / ")[0])
         urls = [complete_url(url, records) for url in urls_in(cells[1])]
         gave = cells[2] if len(cells) == 3 else remark(cells[1])
         where = "" if urls or len(cells) == 2 else place(cells[1])
@@ -102,6 +106,7 @@ def read_source_list(text: str) -> dict[str, SourceRecord]:
             record.other_urls = (*record.other_urls, *extra)
             record.gave = record.gave or gave
             record.where = record.where or where
+            record.remark = record.remark or code_remark
     return records
 
 
