@@ -335,6 +335,19 @@ class TimingField(forms.DurationField):
 TIMING_FIELDS = {"race_time", "gap_time", "pole_time", "fastest_lap_time"}
 
 
+class NamedAutocompletesAdmin(admin.ModelAdmin):
+    """Names each autocomplete box after its field for screen readers
+    (static/js/admin-a11y.js copies the name onto the box select2 draws),
+    which an empty box would otherwise lack."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if formfield is not None and db_field.name in self.autocomplete_fields:
+            inner = getattr(formfield.widget, "widget", formfield.widget)
+            inner.attrs.setdefault("aria-label", str(formfield.label))
+        return formfield
+
+
 class TimingFieldsAdmin(admin.ModelAdmin):
     """Shows and reads TIMING_FIELDS as times on a timing sheet."""
 
@@ -765,7 +778,9 @@ STALE_PREVIEW = (
 
 
 @admin.register(Race)
-class RaceAdmin(TimingFieldsAdmin, VersionCheckedAdmin, HistoryAdmin):
+class RaceAdmin(
+    NamedAutocompletesAdmin, TimingFieldsAdmin, VersionCheckedAdmin, HistoryAdmin
+):
     list_display = [
         "round_number",
         "name",
@@ -1009,7 +1024,9 @@ class EntryAdminForm(VersionCheckedForm):
 
 
 @admin.register(Entry)
-class EntryAdmin(TimingFieldsAdmin, VersionCheckedAdmin, HistoryAdmin):
+class EntryAdmin(
+    NamedAutocompletesAdmin, TimingFieldsAdmin, VersionCheckedAdmin, HistoryAdmin
+):
     list_display = [
         "__str__",
         "position",

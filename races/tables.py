@@ -203,8 +203,8 @@ class ResultsTable(tables.Table):
         references: dict[int, list[Reference]] | None = None,
         **kwargs,
     ):
-        """`references` are each entry's (by id) footnotes, shown at the end
-        of its status cell."""
+        """`references` are each entry's (by id) footnotes, shown after its
+        drivers."""
         super().__init__(*args, **kwargs)
         self.caption = caption
         self.references = references or {}
@@ -242,13 +242,19 @@ class ResultsTable(tables.Table):
         return format_html('<a href="{}">{}</a>', value.get_absolute_url(), value)
 
     def render_drivers(self, value, record):
-        links = html.crew_links(value)
+        """The crew, then the row's footnotes and its story link: in the
+        wrapping drivers cell they widen no column."""
+        cell = html.crew_links(value)
+        if references := self.references.get(record.entry.pk):
+            cell = format_html(
+                '{} <span class="refs">{}</span>', cell, html.references(references)
+            )
         if not hasattr(record.entry, "story"):
-            return links
+            return cell
         return format_html(
             '{}<a class="story-link" href="#{}">Story'
             '<span class="visually-hidden"> of {}</span></a>',
-            links,
+            cell,
             record.entry.story_anchor,
             story_subject(record),
         )
@@ -267,14 +273,7 @@ class ResultsTable(tables.Table):
         return shown_gap(record.entry) or UNKNOWN
 
     def render_status(self, record):
-        references = self.references.get(record.entry.pk)
-        if not references:
-            return record.entry.status_label
-        return format_html(
-            '{} <span class="refs">{}</span>',
-            record.entry.status_label,
-            html.references(references),
-        )
+        return record.entry.status_label
 
     def render_points(self, value):
         if not value.is_known:
@@ -339,9 +338,6 @@ class ResultsPrintTable(ResultsTable):
         if record.is_class_winner:
             return "Class winner"
         return super().render_laps_behind(value, record)
-
-    def render_status(self, record):
-        return record.entry.status_label
 
     def render_sources(self, value):
         numbers = sorted(ref.number for ref in self.references.get(value.pk, []))
