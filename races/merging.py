@@ -218,7 +218,6 @@ class SeasonMerge:
         if not path.exists():
             raise MergeError([f"{path} is missing"])
         records = read_source_list(path.read_text(encoding="utf-8"))
-        self.records = records
         known = set(Source.objects.values_list("code", flat=True))
         self.known_codes = known | set(records)
         return records
@@ -505,20 +504,12 @@ class SeasonMerge:
 
     def link_sources(self, row: ResultRow, entry: Entry) -> int:
         linked = {link.source.code for link in entry.source_links.all()}
-        new = [
-            (code, self.citation_note(code, note))
-            for code, note in row.source_refs
-            if code not in linked
-        ]
+        new = [(code, note) for code, note in row.source_refs if code not in linked]
         if new:
             set_sources(entry, new, keep_others=True)
             # The prefetched links are stale now.
             getattr(entry, "_prefetched_objects_cache", {}).pop("source_links", None)
         return len(new)
-
-    def citation_note(self, code: str, note: str) -> str:
-        record = self.records.get(code)
-        return "" if record is not None and note == record.remark else note
 
     # Race facts --------------------------------------------------------------
 
@@ -552,7 +543,7 @@ class SeasonMerge:
             _, created = RaceSource.objects.get_or_create(
                 race=race,
                 source=source,
-                defaults={"note": self.citation_note(code, note)},
+                defaults={"note": note},
             )
             item.links += created
 

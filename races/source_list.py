@@ -35,9 +35,6 @@ class SourceRecord:
     other_urls: tuple[str, ...] = ()
     gave: str = ""
     where: str = ""  # the place of a source without a URL
-    # The remark the list itself puts on the code ("seed" in
-    # 'zoompics-2004almo(seed)'): a citation repeating it says nothing new.
-    remark: str = ""
 
     @property
     def publisher(self) -> str:
@@ -93,7 +90,6 @@ def read_source_list(text: str) -> dict[str, SourceRecord]:
         if len(cells) not in (2, 3) or not cells[0]:
             continue
         codes = expand_codes(cells[0])
-        _, code_remark = split_code(cells[0].split(" / ")[0])
         urls = [complete_url(url, records) for url in urls_in(cells[1])]
         gave = cells[2] if len(cells) == 3 else remark(cells[1])
         where = "" if urls or len(cells) == 2 else place(cells[1])
@@ -106,7 +102,6 @@ def read_source_list(text: str) -> dict[str, SourceRecord]:
             record.other_urls = (*record.other_urls, *extra)
             record.gave = record.gave or gave
             record.where = record.where or where
-            record.remark = record.remark or code_remark
     return records
 
 
@@ -154,11 +149,22 @@ def remark(cell: str) -> str:
     return "" if text.startswith("(") else text
 
 
-def resolve_code(token: str, known: set[str]) -> tuple[str, str]:
-    """The known code and note a `src` token names, e.g. 'cavac' -> the
-    Mosport page's code; SourceListError if it names none."""
+def read_token(token: str) -> tuple[str, str]:
+    """The code and note of a `src` token, the files' other spellings of
+    codes resolved: 'cavac' -> the Mosport page's code, and a token the
+    list itself writes with a remark ('zoompics-2004almo(seed)') -> its code
+    alone, as the remark says nothing about the row."""
+    token = token.strip()
+    if token in aliases.SOURCE_CODES:
+        return aliases.SOURCE_CODES[token], ""
     code, note = split_code(token)
-    code = aliases.SOURCE_CODES.get(code, code)
+    return aliases.SOURCE_CODES.get(code, code), note
+
+
+def resolve_code(token: str, known: set[str]) -> tuple[str, str]:
+    """The known code and note a `src` token names; SourceListError if it
+    names none."""
+    code, note = read_token(token)
     if code not in known:
         raise SourceListError(f"source {code!r} is not in the list of sources")
     return code, note

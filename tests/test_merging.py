@@ -140,8 +140,7 @@ def test_merge_links_each_row_and_the_race_facts_to_their_sources(race, tmp_path
 
     winner = race.entries.get(slug="38")
     links = {link.source.code: link.note for link in winner.source_links.all()}
-    # 'timing(seed)' in the list: the rows' '(seed)' repeats the list's remark.
-    assert links == {"report": "", "timing": ""}
+    assert links == {"report": "", "timing": "seed"}
     gt_sources = EntrySource.objects.filter(entry__race=race, entry__car_number="23")
     assert [link.source.code for link in gt_sources] == ["forum-t2"]
     assert set(race.fact_sources.values_list("code", flat=True)) == {
