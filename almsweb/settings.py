@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "races",
+    "corrections",
 ]
 
 MIDDLEWARE = [
@@ -167,6 +168,36 @@ RENDER_SLOTS = int(
     os.environ.get("DJANGO_RENDER_SLOTS", max(1, (os.cpu_count() or 2) // 2))
 )
 RENDER_SLOT_DIR = VAR_DIR / "render-slots"
+
+# Email goes to the console (the server's output) unless an SMTP server is
+# named in DJANGO_EMAIL_HOST.
+if SMTP_HOST := os.environ.get("DJANGO_EMAIL_HOST", ""):
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": SMTP_HOST,
+                "port": int(os.environ.get("DJANGO_EMAIL_PORT", 587)),
+                "username": os.environ.get("DJANGO_EMAIL_USER", ""),
+                "password": os.environ.get("DJANGO_EMAIL_PASSWORD", ""),
+                "use_tls": env_bool("DJANGO_EMAIL_USE_TLS", default=True),
+                "timeout": 10,
+            },
+        }
+    }
+else:
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "alms2004@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# Fans' corrections (corrections/spam.py): sends per address and period
+# (refused ones too), counted in the cache, and the fewest seconds a person
+# takes to fill in the form.
+CORRECTIONS_RATE_LIMIT = (
+    int(os.environ.get("DJANGO_CORRECTIONS_PER_HOUR", 10)),
+    3600,
+)
+CORRECTIONS_MIN_FILL_SECONDS = 3
 
 AUTHENTICATION_BACKENDS = [
     # Refuses logins from a username and address after too many failures.
