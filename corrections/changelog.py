@@ -218,6 +218,13 @@ class Pages:
             record.entry_id for record in records if hasattr(record, "entry_id")
         }
         self.entries = Entry.objects.in_bulk(entry_ids)
+        # A car deleted since is named as it was last recorded.
+        for record in (
+            Entry.history.filter(id__in=entry_ids - set(self.entries))
+            .order_by("id", "history_date", "history_id")
+            .iterator()
+        ):
+            self.entries[record.id] = record
         race_ids = {entry.race_id for entry in self.entries.values()}
         race_ids |= {getattr(record, "race_id", None) for record in records} | {
             record.id for record in records if isinstance(record, Race.history.model)

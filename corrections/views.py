@@ -75,8 +75,11 @@ def correction_sent(request, token):
 
 
 def page_number(value):
-    """The page of the changelog: a positive number, else page 1's key."""
-    return value if value and value.isdigit() and value != "1" else None
+    """The changelog page's cache key: page 1 has none, "007" is page 7, and
+    anything else is kept as sent (and answered 404)."""
+    if value and value.isdigit():
+        value = str(int(value))
+    return None if value in (None, "", "1") else value
 
 
 class ChangelogView(TemplateView):
