@@ -124,9 +124,10 @@ def describe(obj) -> str:
     """The thing as a fan reads it: 'Car #16 at Mosport 2004'."""
     if isinstance(obj, Entry):
         race = f"{obj.race.short_name} {obj.race.season.year}"
-        if obj.car_number:
-            return f"Car #{obj.car_number} at {race}"
-        return f"The car entered as “{obj.slug}” at {race} (number not known)"
+        car = f"Car #{obj.car_number}" if obj.car_number else "Car, number not known"
+        known = [str(obj.team or ""), " / ".join(d.last_name for d in obj.crew_drivers)]
+        who = ", ".join(part for part in known if part)
+        return f"{car} ({who}) at {race}" if who else f"{car} at {race}"
     if isinstance(obj, Race):
         return f"{obj.name} {obj.season.year}"
     if isinstance(obj, Season):

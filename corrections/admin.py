@@ -83,13 +83,12 @@ class CorrectionAdmin(admin.ModelAdmin):
         "number",
         "sent_at",
         "status",
-        "target_label",
+        "about_label",
         "field_label",
-        "value_when_sent",
-        "proposed_value",
+        "change",
         "source_link",
     ]
-    list_display_links = ["number", "target_label"]
+    list_display_links = ["number", "about_label"]
     list_filter = ["status"]
     search_fields = ["target_label", "proposed_value", "source", "problem"]
     ordering = ["sent_at", "pk"]
@@ -115,6 +114,20 @@ class CorrectionAdmin(admin.ModelAdmin):
     @admin.display(description="#", ordering="pk")
     def number(self, correction):
         return f"#{correction.pk}"
+
+    @admin.display(description="about", ordering="target_label")
+    def about_label(self, correction):
+        return correction.target_label
+
+    @admin.display(description="value when sent → proposed")
+    def change(self, correction):
+        before = correction.value_when_sent if correction.field else ""
+        proposed = f"“{correction.proposed_value}”"
+        return f"{before} → {proposed}" if before else proposed
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {"title": "Suggestions from fans", **(extra_context or {})}
+        return super().changelist_view(request, extra_context)
 
     @admin.display(description="field")
     def field_label(self, correction):
@@ -200,8 +213,16 @@ class CorrectionAdmin(admin.ModelAdmin):
                 response = self.accept(request, locked, target, data)
                 if response is not None:
                     return response
+            self.log_change(request, locked, locked.get_status_display())
             emails.notify_submitter(locked, public_url(request, locked))
-        if action != "accept" or locked.is_applied:
+        if locked.is_applied:
+            messages.success(
+                request,
+                f"Suggestion #{locked.pk} accepted: {self.field_label(locked)} of "
+                f"{locked.target_label} is now “{locked.proposed_value}”.",
+            )
+            return redirect(queue_url())
+        if action != "accept":
             messages.success(
                 request,
                 f"Suggestion #{locked.pk}: {locked.get_status_display().lower()}.",

@@ -69,7 +69,7 @@ class CorrectionForm(forms.ModelForm):
     website = forms.CharField(
         label="Leave this field empty", required=False, max_length=200
     )
-    shown_at = forms.CharField(widget=forms.HiddenInput, max_length=200)
+    shown_at = forms.CharField(widget=forms.HiddenInput, max_length=200, required=False)
 
     class Meta:
         model = Correction
@@ -125,7 +125,7 @@ class CorrectionForm(forms.ModelForm):
         honeypot = self.fields["website"].widget.attrs
         honeypot.update(tabindex="-1", autocomplete="off")
         for field in self.fields.values():
-            if isinstance(field, forms.CharField) and field.max_length:
+            if getattr(field, "max_length", None) and not field.widget.is_hidden:
                 field.widget.attrs.setdefault("maxlength", field.max_length)
 
     @staticmethod
@@ -166,27 +166,29 @@ class CorrectionForm(forms.ModelForm):
             raise ValidationError("Say where the fact comes from, in a few words.")
         return source
 
-    def clean_website(self):
-        if self.cleaned_data["website"]:
-            raise ValidationError("Leave this field empty.")
-        return ""
-
-    def clean_shown_at(self):
-        seconds = spam.seconds_since_shown(self.cleaned_data["shown_at"])
+    def check_not_automated(self, cleaned_data):
+        """The honeypot and the fill time, named as a problem of the whole
+        form: the fields they concern are hidden."""
+        if cleaned_data.get("website"):
+            self.add_error(
+                None,
+                "Not sent: a field people never see (“Leave this field empty”) "
+                "was filled in.",
+            )
+        seconds = spam.seconds_since_shown(self.data.get(self.add_prefix("shown_at")))
         if seconds is None:
             self.refresh_shown_at()
-            raise ValidationError(
+            self.add_error(
+                None,
                 "This form was open too long or came from elsewhere. Check it "
                 "and send it again.",
-                code="expired",
             )
-        if seconds < self.min_fill_seconds():
-            raise ValidationError(
+        elif seconds < self.min_fill_seconds():
+            self.add_error(
+                None,
                 "That was faster than anyone reads this form. Check it and "
                 "send it again.",
-                code="too_fast",
             )
-        return self.cleaned_data["shown_at"]
 
     def refresh_shown_at(self):
         data = self.data.copy()
@@ -199,6 +201,7 @@ class CorrectionForm(forms.ModelForm):
 
     def clean(self):
         cleaned_data = super().clean()
+        self.check_not_automated(cleaned_data)
         target = self.targets.get(cleaned_data.get("target"), (None, None))[1]
         choice = cleaned_data.get("field_choice") or ""
         kind_name, _, name = choice.partition(".")
@@ -235,11 +238,11 @@ class CorrectionForm(forms.ModelForm):
     def save(self, commit=True):
         correction = super().save(commit=False)
         reference = self.cleaned_data["target"]
-        label, target = self.targets[reference]
+        target = self.targets[reference][1]
         name = self.cleaned_data["field_name"]
         correction.about = about.reference_for(self.thing)
         correction.target = reference
-        correction.target_label = label[:200]
+        correction.target_label = about.describe(target)[:200]
         correction.field = name
         correction.value_when_sent = fields.current_value(target, name)[:200]
         if commit:

@@ -67,11 +67,12 @@ def correction_sent(request, token):
     if correction is None:
         raise Http404("No such suggestion.")
     thing = about.find(correction.about)
-    return render(
-        request,
-        "corrections/correction_sent.html",
-        {"correction": correction, "thing": thing},
-    )
+    context = {
+        "correction": correction,
+        "thing": thing,
+        "thing_label": about.describe(thing) if thing else "",
+    }
+    return render(request, "corrections/correction_sent.html", context)
 
 
 def page_number(value):

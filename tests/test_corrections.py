@@ -215,7 +215,7 @@ def test_the_form_shows_its_errors_in_a_summary_linked_to_the_fields(client, rac
 def test_honeypot_filled_in_is_refused(client, race):
     data = suggestion(race, website="http://spam.example")
     response = client.post(form_url(race), data)
-    assertContains(response, "Leave this field empty", status_code=400)
+    assertContains(response, "field people never see", status_code=400)
     assert not Correction.objects.exists()
 
 
