@@ -169,18 +169,20 @@ RENDER_SLOTS = int(
 )
 RENDER_SLOT_DIR = VAR_DIR / "render-slots"
 
-# Email goes to the console (the server's output) unless an SMTP server is
-# named in DJANGO_EMAIL_HOST.
-if SMTP_HOST := os.environ.get("DJANGO_EMAIL_HOST", ""):
+# Email is printed to the console (the server's output) on a developer's
+# machine; in production, or wherever DJANGO_EMAIL_HOST names a server, it
+# goes out by SMTP (to the host's own mail server unless told otherwise).
+SMTP_HOST = os.environ.get("DJANGO_EMAIL_HOST", "localhost" if IS_PRODUCTION else "")
+if SMTP_HOST:
     MAILERS = {
         "default": {
             "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
             "OPTIONS": {
                 "host": SMTP_HOST,
-                "port": int(os.environ.get("DJANGO_EMAIL_PORT", 587)),
+                "port": int(os.environ.get("DJANGO_EMAIL_PORT", 25)),
                 "username": os.environ.get("DJANGO_EMAIL_USER", ""),
                 "password": os.environ.get("DJANGO_EMAIL_PASSWORD", ""),
-                "use_tls": env_bool("DJANGO_EMAIL_USE_TLS", default=True),
+                "use_tls": env_bool("DJANGO_EMAIL_USE_TLS", default=False),
                 "timeout": 10,
             },
         }

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from django.db import models
 from django.http import Http404
+from django.urls import reverse
 
 from races.models import CarModel, Circuit, Driver, Entry, Race, Season, Team
 
@@ -102,6 +103,22 @@ def find(reference: str):
         return resolve(reference)
     except (BadReference, Http404):
         return None
+
+
+def url_of(reference: str) -> str:
+    """The public page of a reference, read from the reference alone (no
+    query; the page may have gone since)."""
+    try:
+        kind, key = parse(reference)
+    except BadReference:
+        return ""
+    if kind.name == "season":
+        return reverse("races:season-detail", kwargs={"year": key["year"]})
+    if kind.name in ("race", "entry"):
+        slug = key["race"] if kind.name == "entry" else key["slug"]
+        url = reverse("races:race-detail", kwargs={"year": key["year"], "slug": slug})
+        return f"{url}#car-{key['slug']}" if kind.name == "entry" else url
+    return reverse(f"races:{kind.name}-detail", kwargs={"slug": key["slug"]})
 
 
 def reference_for(obj) -> str:

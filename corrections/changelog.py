@@ -22,6 +22,7 @@ from django.utils.text import capfirst
 
 from races.models import Crew, Driver, Entry, Race, Story
 
+from . import about
 from .forms import is_web_link
 from .models import Correction
 
@@ -35,19 +36,51 @@ NOT_SHOWN = {"id", "edit_version", "slug", "race", "entry", "season"}
 ACTIONS = {"+": "added", "~": "changed", "-": "removed"}
 
 
-def changes():
-    """Every shown change, newest first, as dicts of kind, history_id and
-    history_date: one query, which the paginator slices and counts."""
-    parts = [
-        model.history.exclude(history_change_reason=LOADED_REASON)
-        .exclude(history_change_reason__startswith=DELETED_WITH)
-        .annotate(kind=models.Value(kind, output_field=models.CharField()))
-        .values("kind", "history_id", "history_date")
+def tagged(queryset, kind: str, *, pk: str, moment: str):
+    """A part of the changelog's UNION: every column an annotation, so that
+    each part lists them in the same order."""
+    return (
+        queryset.annotate(
+            kind=models.Value(kind, output_field=models.CharField()),
+            change_id=models.F(pk),
+            changed_at=models.F(moment),
+        )
+        .values("kind", "change_id", "changed_at")
         .order_by()
+    )
+
+
+def changes():
+    """Every shown change, newest first, as dicts of kind, change_id (a
+    history_id, or a correction's number) and changed_at: one query, which
+    the paginator slices and counts.
+
+    Corrections accepted for an editor to apply by hand are listed as
+    decisions: the edit itself is one of the history records.
+    """
+    parts = [
+        tagged(
+            model.history.exclude(history_change_reason=LOADED_REASON).exclude(
+                history_change_reason__startswith=DELETED_WITH
+            ),
+            kind,
+            pk="history_id",
+            moment="history_date",
+        )
         for kind, model in MODELS.items()
     ]
+    parts.append(
+        tagged(
+            Correction.objects.filter(
+                status=Correction.Status.ACCEPTED, is_applied=False
+            ),
+            "correction",
+            pk="pk",
+            moment="decided_at",
+        )
+    )
     first, *rest = parts
-    return first.union(*rest, all=True).order_by("-history_date", "-history_id")
+    return first.union(*rest, all=True).order_by("-changed_at", "-change_id")
 
 
 @dataclass
@@ -80,6 +113,9 @@ class Item:
 def items(rows) -> list[Item]:
     """The page's rows of `changes()` as Items, with a constant number of queries."""
     rows = list(rows)
+    decisions = Correction.objects.in_bulk(
+        [row["change_id"] for row in rows if row["kind"] == "correction"]
+    )
     records = load_records(rows)
     previous = previous_records(records.values())
     names = RelatedNames(records.values(), previous.values())
@@ -87,7 +123,11 @@ def items(rows) -> list[Item]:
     corrections = accepted_corrections(records.values())
     result = []
     for row in rows:
-        record = records.get((row["kind"], row["history_id"]))
+        if row["kind"] == "correction":
+            if row["change_id"] in decisions:
+                result.append(decision_item(decisions[row["change_id"]]))
+            continue
+        record = records.get((row["kind"], row["change_id"]))
         if record is None:
             continue
         kind = row["kind"]
@@ -107,10 +147,29 @@ def items(rows) -> list[Item]:
     return result
 
 
+def decision_item(correction: Correction) -> Item:
+    """A correction accepted for an editor to make by hand."""
+    item = Item(
+        kind="correction",
+        history_id=correction.pk,
+        changed_at=correction.decided_at,
+        thing=f"Suggestion #{correction.pk}",
+        action="accepted",
+        page_label=correction.target_label,
+        page_url=about.url_of(correction.target),
+        correction=correction,
+    )
+    field = correction.field.replace("_", " ").capitalize()
+    proposed = f"“{correction.proposed_value}”"
+    item.lines = [f"{field}: {proposed}" if field else f"Proposed: {proposed}"]
+    return item
+
+
 def load_records(rows) -> dict:
     ids = defaultdict(list)
     for row in rows:
-        ids[row["kind"]].append(row["history_id"])
+        if row["kind"] in MODELS:
+            ids[row["kind"]].append(row["change_id"])
     records = {}
     for kind, history_ids in ids.items():
         for record in MODELS[kind].history.filter(history_id__in=history_ids):

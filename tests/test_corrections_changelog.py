@@ -272,3 +272,41 @@ def test_purged_credit_leaves_the_changelog(
     with django_capture_on_commit_callbacks(execute=True):
         call_command("purge_corrections", verbosity=0)
     assertNotContains(client.get(CHANGES), "Pat Fan")
+
+
+def test_a_correction_accepted_for_a_change_by_hand_is_listed(
+    client, editor_client, unnumbered
+):
+    correction = sent(unnumbered, field="", problem="The team was Dyson Racing.")
+    editor_client.post(
+        reverse("admin:corrections_correction_change", args=[correction.pk]),
+        {"action": "accept"},
+    )
+    response = client.get(CHANGES)
+    assertContains(response, f"Suggestion #{correction.pk} accepted")
+    assertContains(response, "Proposed: “16”")
+    assertContains(response, "by Pat Fan")
+    assertContains(response, f'href="{unnumbered.race.get_absolute_url()}#car-lehto"')
+
+
+def test_rejected_and_waiting_suggestions_are_not_listed(client, unnumbered):
+    sent(unnumbered, status=Correction.Status.REJECTED, decided_at=timezone.now())
+    sent(unnumbered)
+    assertContains(client.get(CHANGES), "No change yet")
+
+
+@pytest.mark.parametrize(
+    ("reference", "url"),
+    [
+        ("race:2004/mosport", "/2004/mosport/"),
+        ("entry:2004/mosport/16", "/2004/mosport/#car-16"),
+        ("driver:jj-lehto", "/drivers/jj-lehto/"),
+        ("season:2004", "/2004/"),
+        ("nonsense", ""),
+    ],
+)
+def test_a_reference_gives_its_page_without_a_query(
+    reference, url, django_assert_num_queries
+):
+    with django_assert_num_queries(0):
+        assert about.url_of(reference) == url

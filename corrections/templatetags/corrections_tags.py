@@ -1,6 +1,7 @@
 from django import template
 
 from .. import about
+from ..admin import is_reviewer
 from ..models import Correction
 
 register = template.Library()
@@ -18,8 +19,6 @@ def about_reference(thing) -> str:
 @register.simple_tag
 def waiting_corrections(user) -> int:
     """How many suggestions wait, for the admin index (0 for non-reviewers)."""
-    from ..admin import is_reviewer
-
     if not is_reviewer(user):
         return 0
     return Correction.objects.waiting().count()
