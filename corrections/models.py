@@ -90,8 +90,10 @@ class Correction(PlainTextModel, models.Model):
         related_name="+",
     )
     rejection_reason = models.TextField(max_length=1000, blank=True)
+    # Protected: deleting the original first would leave its duplicates
+    # pointing nowhere.
     duplicate_of = models.ForeignKey(
-        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     is_applied = models.BooleanField(
         default=False,

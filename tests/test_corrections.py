@@ -4,6 +4,8 @@ import time
 
 import pytest
 from django.core import signing
+from django.core.cache import cache
+from django.test import RequestFactory
 from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains
 
@@ -30,6 +32,13 @@ def race():
 @pytest.fixture
 def unnumbered(race):
     return make_entry(race, "GT", slug="lehto", car_number="", laps=None)
+
+
+def editor_with_email():
+    editor = make_editor("maria")
+    editor.email = "maria@example.org"
+    editor.save()
+    return editor
 
 
 def form_url(thing) -> str:
@@ -262,9 +271,6 @@ def test_the_limit_is_per_address(client, race):
 
 def test_the_limit_is_counted_in_the_shared_cache(client, race):
     client.post(form_url(race), suggestion(race), REMOTE_ADDR="192.0.2.9")
-    from django.core.cache import cache
-    from django.test import RequestFactory
-
     request = RequestFactory().post("/", REMOTE_ADDR="192.0.2.9")
     assert cache.get(spam.rate_key(request)) == 1
 
@@ -272,9 +278,7 @@ def test_the_limit_is_counted_in_the_shared_cache(client, race):
 def test_new_suggestion_emails_the_editors(
     client, race, mailoutbox, django_capture_on_commit_callbacks
 ):
-    make_editor("maria").__class__.objects.filter(username="maria").update(
-        email="maria@example.org"
-    )
+    editor_with_email()
     with django_capture_on_commit_callbacks(execute=True):
         client.post(form_url(race), suggestion(race, email="fan@example.org"))
     correction = Correction.objects.get()
@@ -288,9 +292,7 @@ def test_new_suggestion_emails_the_editors(
 def test_a_refused_suggestion_sends_no_email(
     client, race, mailoutbox, django_capture_on_commit_callbacks
 ):
-    make_editor("maria").__class__.objects.filter(username="maria").update(
-        email="maria@example.org"
-    )
+    editor_with_email()
     with django_capture_on_commit_callbacks(execute=True):
         client.post(form_url(race), suggestion(race, source=""))
     assert mailoutbox == []
@@ -306,9 +308,7 @@ def test_a_mail_server_that_is_down_does_not_fail_the_fan(
             "OPTIONS": smtp,
         }
     }
-    make_editor("maria").__class__.objects.filter(username="maria").update(
-        email="maria@example.org"
-    )
+    editor_with_email()
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(form_url(race), suggestion(race))
     assert response.status_code == 302

@@ -6,6 +6,7 @@ from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
 from corrections import about
+from corrections.admin import is_reviewer
 from corrections.fields import CHANGE_REASON
 from corrections.models import Correction
 from races.models import Entry
@@ -336,6 +337,17 @@ def test_a_suggestion_about_a_deleted_car_can_still_be_reviewed(
 
 
 def test_make_editor_is_a_reviewer():
-    from corrections.admin import is_reviewer
-
     assert is_reviewer(make_editor("reviewer"))
+
+
+def test_an_original_with_duplicates_is_not_deleted_before_them(
+    client, unnumbered, car_number
+):
+    make_correction(
+        unnumbered, status=Correction.Status.DUPLICATE, duplicate_of=car_number
+    )
+    client.force_login(User.objects.create_superuser("root", password="x"))
+    url = reverse("admin:corrections_correction_delete", args=[car_number.pk])
+    response = client.post(url, {"post": "yes"})
+    assert response.status_code < 500
+    assert Correction.objects.filter(pk=car_number.pk).exists()
