@@ -77,6 +77,22 @@ def test_driver_page_links_to_the_form_about_the_driver(client):
     assertContains(response, "?about=driver%3Ajj-lehto")
 
 
+def test_team_car_and_circuit_pages_link_to_the_form_about_them(client, unnumbered):
+    for thing, kind in [
+        (unnumbered.team, "team"),
+        (unnumbered.car_model, "car"),
+        (unnumbered.race.circuit, "circuit"),
+    ]:
+        response = client.get(thing.get_absolute_url())
+        assertContains(response, f"?about={kind}%3A{thing.slug}")
+        assert client.get(form_url(thing)).status_code == 200
+
+
+def test_a_season_reference_is_accepted_for_the_coverage_page(client, race):
+    response = client.get(form_url(race.season))
+    assertContains(response, "The 1999 season")
+
+
 def test_form_names_the_race_and_offers_each_of_its_cars(client, race, unnumbered):
     response = client.get(form_url(race))
     assertContains(response, race.name)
