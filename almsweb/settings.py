@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "races",
+    "corrections",
 ]
 
 MIDDLEWARE = [
@@ -167,6 +168,38 @@ RENDER_SLOTS = int(
     os.environ.get("DJANGO_RENDER_SLOTS", max(1, (os.cpu_count() or 2) // 2))
 )
 RENDER_SLOT_DIR = VAR_DIR / "render-slots"
+
+# Email is printed to the console (the server's output) on a developer's
+# machine; in production, or wherever DJANGO_EMAIL_HOST names a server, it
+# goes out by SMTP (to the host's own mail server unless told otherwise).
+SMTP_HOST = os.environ.get("DJANGO_EMAIL_HOST", "localhost" if IS_PRODUCTION else "")
+if SMTP_HOST:
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": SMTP_HOST,
+                "port": int(os.environ.get("DJANGO_EMAIL_PORT", 25)),
+                "username": os.environ.get("DJANGO_EMAIL_USER", ""),
+                "password": os.environ.get("DJANGO_EMAIL_PASSWORD", ""),
+                "use_tls": env_bool("DJANGO_EMAIL_USE_TLS", default=False),
+                "timeout": 10,
+            },
+        }
+    }
+else:
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "alms2004@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# Fans' corrections (corrections/spam.py): sends per address and period
+# (refused ones too), counted in the cache, and the fewest seconds a person
+# takes to fill in the form.
+CORRECTIONS_RATE_LIMIT = (
+    int(os.environ.get("DJANGO_CORRECTIONS_PER_HOUR", 10)),
+    3600,
+)
+CORRECTIONS_MIN_FILL_SECONDS = 3
 
 AUTHENTICATION_BACKENDS = [
     # Refuses logins from a username and address after too many failures.

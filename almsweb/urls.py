@@ -16,5 +16,6 @@ urlpatterns = [
     path("robots.txt", robots_txt, name="robots-txt"),
     path("api/", ApiDocsView.as_view(), name="api-docs"),
     path("api/", api.urls),
+    path("", include("corrections.urls")),
     path("", include("races.urls")),
 ]

@@ -6,7 +6,13 @@ from .models import CarModel, Circuit, Driver, Race, Season, Team
 
 class StaticViewSitemap(Sitemap):
     def items(self):
-        return ["races:home", "races:regulations", "races:driver-list", "api-docs"]
+        return [
+            "races:home",
+            "races:regulations",
+            "races:driver-list",
+            "api-docs",
+            "corrections:changelog",
+        ]
 
     def location(self, item):
         return reverse(item)

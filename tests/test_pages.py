@@ -147,6 +147,7 @@ def test_sitemap_lists_every_public_page(client, race):
         reverse("races:regulations"),
         reverse("races:driver-list"),
         reverse("api-docs"),
+        reverse("corrections:changelog"),
     }
     expected |= {race.get_absolute_url() for race in Race.objects.all()}
     for model in (Driver, Team, CarModel, Circuit):
