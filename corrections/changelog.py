@@ -20,15 +20,25 @@ from dataclasses import dataclass, field
 from django.db import models
 from django.utils.text import capfirst
 
-from races.models import Crew, Driver, Entry, Race, Story
+from races.models import Circuit, Crew, Driver, Entry, Race, Story
 
 from . import about
 from .forms import is_web_link
 from .models import Correction
 
 # The history tables the changelog reads, by the name each row is tagged with.
-MODELS = {"race": Race, "entry": Entry, "crew": Crew, "story": Story}
-LOADED_REASON = "Recorded when loaded"
+MODELS = {
+    "race": Race,
+    "entry": Entry,
+    "crew": Crew,
+    "story": Story,
+    "driver": Driver,
+    "circuit": Circuit,
+}
+# Rows that are a page of their own rather than a part of a race page.
+OWN_PAGE_KINDS = {"driver", "circuit"}
+# First records of rows as they already were: no change to list.
+NOT_CHANGES = ["Recorded when loaded", "Recorded when history began"]
 DELETED_WITH = "Deleted with "
 CORRECTION_REASON = re.compile(r"^from correction #(\d+)$")
 # Bookkeeping and the keys that tie a row to its page, not facts of it.
@@ -60,7 +70,7 @@ def changes():
     """
     parts = [
         tagged(
-            model.history.exclude(history_change_reason=LOADED_REASON).exclude(
+            model.history.exclude(history_change_reason__in=NOT_CHANGES).exclude(
                 history_change_reason__startswith=DELETED_WITH
             ),
             kind,
@@ -292,6 +302,8 @@ class Pages:
         self.races = Race.objects.select_related("season").in_bulk(race_ids)
 
     def race_of(self, kind: str, record) -> Race | None:
+        if kind in OWN_PAGE_KINDS:
+            return None
         if kind == "race":
             return self.races.get(record.id)
         if kind == "entry":
@@ -300,6 +312,12 @@ class Pages:
         return self.races.get(entry.race_id) if entry is not None else None
 
     def page(self, kind: str, record) -> tuple[str, str]:
+        if kind in OWN_PAGE_KINDS:
+            if record.history_type == "-":
+                return "", ""
+            row = record.instance
+            label = row.full_name if kind == "driver" else row.name
+            return label, row.get_absolute_url()
         race = self.race_of(kind, record)
         if race is None:
             return "", ""
@@ -319,6 +337,9 @@ class Pages:
         return "A car"
 
     def thing(self, kind: str, record, names: RelatedNames) -> str:
+        if kind in OWN_PAGE_KINDS:
+            noun = kind.capitalize()
+            return f"{noun} details" if record.history_type == "~" else noun
         if kind == "race":
             return "Race details" if record.history_type == "~" else "Race"
         if kind == "entry":

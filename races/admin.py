@@ -480,7 +480,7 @@ class PointsScaleAdmin(VersionCheckedAdmin, HistoryAdmin):
 
 
 @admin.register(Circuit)
-class CircuitAdmin(admin.ModelAdmin):
+class CircuitAdmin(HistoryAdmin):
     list_display = ["name", "city", "region", "country", "length_mi", "turns"]
     list_filter = ["country"]
     search_fields = ["name", "city", "region"]
@@ -548,7 +548,7 @@ class NationalityFilter(admin.SimpleListFilter):
 
 
 @admin.register(Driver)
-class DriverAdmin(admin.ModelAdmin):
+class DriverAdmin(HistoryAdmin):
     list_display = ["last_name", "first_name", "nationality", "slug"]
     list_filter = [NationalityFilter]
     search_fields = ["first_name", "last_name", "slug"]

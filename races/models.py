@@ -280,6 +280,7 @@ class Circuit(PlainTextModel, NaturalKeyModel):
     )
 
     objects = SlugQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
@@ -555,6 +556,7 @@ class Driver(PlainTextModel, NaturalKeyModel):
     )
 
     objects = DriverQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["last_name", "first_name", "slug"]

@@ -13,7 +13,7 @@ from corrections.models import Correction
 from races.history import HISTORY_MODELS, record_current_state
 from races.models import Entry
 
-from .factories import make_editor, make_entry, make_race, make_story
+from .factories import make_driver, make_editor, make_entry, make_race, make_story
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("empty_database")]
 
@@ -176,7 +176,7 @@ def test_the_changelog_costs_a_constant_number_of_queries(
         entry.save()
         make_story(entry).delete()
         accepted(editor_client, sent(entry, proposed=str(100 + number)))
-    with django_assert_max_num_queries(17):
+    with django_assert_max_num_queries(21):
         response = client.get(CHANGES)
     assert response.status_code == 200
 
@@ -310,3 +310,15 @@ def test_a_reference_gives_its_page_without_a_query(
 ):
     with django_assert_num_queries(0):
         assert about.url_of(reference) == url
+
+
+def test_an_editors_change_to_a_driver_is_listed_on_the_drivers_page(client):
+    driver = make_driver("Sutherland", first_name="")
+    driver.first_name = "Rick"
+    driver.save()
+
+    response = client.get(CHANGES)
+
+    assertContains(response, "Driver details changed")
+    assertContains(response, f'href="{driver.get_absolute_url()}"')
+    assertContains(response, "First name: empty → “Rick”")

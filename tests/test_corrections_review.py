@@ -168,14 +168,14 @@ def test_accept_without_a_simple_field_opens_the_edit_page(editor_client, unnumb
     assert not correction.is_applied
 
 
-def test_a_field_of_a_model_without_history_is_applied_by_hand(editor_client):
+def test_a_drivers_first_name_is_applied_in_one_step_with_history(editor_client):
     driver = make_driver("Lehto", slug="jj-lehto", first_name="")
     correction = make_correction(driver, "first_name", proposed="Jyrki Juhani")
-    response = accept(editor_client, correction)
-    edit = reverse("admin:races_driver_change", args=[driver.pk])
-    assertRedirects(response, edit, fetch_redirect_response=False)
+    accept(editor_client, correction)
     driver.refresh_from_db()
-    assert driver.first_name == ""
+    assert driver.first_name == "Jyrki Juhani"
+    latest = driver.history.latest()
+    assert latest.history_change_reason == f"from correction #{correction.pk}"
 
 
 def test_reject_needs_a_reason(editor_client, car_number):

@@ -8,8 +8,10 @@ from races.history import (
     restore,
 )
 from races.models import (
+    Circuit,
     ClassCount,
     Crew,
+    Driver,
     Entry,
     EntrySource,
     PointsScale,
@@ -27,6 +29,8 @@ pytestmark = pytest.mark.django_db
 
 def test_history_models_are_the_models_with_a_change_history():
     assert set(HISTORY_MODELS) == {
+        Circuit,
+        Driver,
         Season,
         PointsScale,
         Source,
