@@ -9,6 +9,7 @@ from typing import Any
 
 import django_tables2 as tables
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django_tables2.data import TableListData
 from django_tables2.utils import OrderBy
 
@@ -242,21 +243,27 @@ class ResultsTable(tables.Table):
         return format_html('<a href="{}">{}</a>', value.get_absolute_url(), value)
 
     def render_drivers(self, value, record):
-        """The crew, then the row's footnotes and its story link: in the
-        wrapping drivers cell they widen no column."""
-        cell = html.crew_links(value)
+        """The crew, then on a line of its own the row's footnotes and its
+        story link: in the wrapping drivers cell they widen no column."""
+        links = []
         if references := self.references.get(record.entry.pk):
-            cell = format_html(
-                '{} <span class="refs">{}</span>', cell, html.references(references)
+            links.append(
+                format_html('<span class="refs">{}</span>', html.references(references))
             )
-        if not hasattr(record.entry, "story"):
-            return cell
+        if hasattr(record.entry, "story"):
+            links.append(
+                format_html(
+                    '<a class="story-link" href="#{}">Story'
+                    '<span class="visually-hidden"> of {}</span></a>',
+                    record.entry.story_anchor,
+                    story_subject(record),
+                )
+            )
+        crew = html.crew_links(value)
+        if not links:
+            return crew
         return format_html(
-            '{}<a class="story-link" href="#{}">Story'
-            '<span class="visually-hidden"> of {}</span></a>',
-            cell,
-            record.entry.story_anchor,
-            story_subject(record),
+            '{} <span class="row-links">{}</span>', crew, mark_safe(" ".join(links))
         )
 
     def render_tyre(self, record):
