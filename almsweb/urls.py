@@ -1,7 +1,9 @@
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
+from photos.media import serve_photo_file
 from races.api import api
 from races.api_docs import ApiDocsView
 from races.sitemaps import SITEMAPS
@@ -16,5 +18,12 @@ urlpatterns = [
     path("robots.txt", robots_txt, name="robots-txt"),
     path("api/", ApiDocsView.as_view(), name="api-docs"),
     path("api/", api.urls),
+    path("", include("photos.urls")),
     path("", include("races.urls")),
 ]
+
+if settings.STORAGES["default"]["BACKEND"].endswith("FileSystemStorage"):
+    # The site serves its own uploaded photos (no object storage and CDN).
+    urlpatterns.insert(
+        0, path(f"{settings.MEDIA_URL.lstrip('/')}<path:path>", serve_photo_file)
+    )

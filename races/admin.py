@@ -22,6 +22,8 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
+from photos.inlines import PhotoInline
+
 from . import history
 from .checks import CarResult, classification_problems
 from .editing import VersionCheckedForm, stale_message_lines
@@ -643,7 +645,7 @@ class RaceAdmin(VersionCheckedAdmin, HistoryAdmin):
     list_select_related = ["season", "circuit", "points_scale__season"]
     search_fields = ["name", "alternative_names", "circuit__name"]
     autocomplete_fields = ["circuit", "pole_driver", "fastest_lap_driver"]
-    inlines = [EntryInline]
+    inlines = [EntryInline, PhotoInline]
     actions = ["mark_provisional", "mark_official"]
 
     def get_urls(self):

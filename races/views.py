@@ -9,6 +9,7 @@ from django_tables2 import RequestConfig
 from django_tables2.export import TableExport
 
 from almsweb.renders import bounded_render
+from photos.gallery import race_photos
 
 from . import results, search
 from .cards import race_card_png
@@ -146,6 +147,7 @@ class RaceDetailView(RaceMixin, DetailView):
             structured_data=results.race_structured_data(
                 race, page["winners"], url=url
             ),
+            race_photos=race_photos(race),
         )
         return context
 
