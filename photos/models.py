@@ -154,8 +154,10 @@ class Photo(PlainTextModel, models.Model):
     class Meta:
         ordering = ["race", "gallery_order", "pk"]
         constraints = [
+            # is_podium among the fields too: races.history checks the
+            # condition against the fields' values before restoring a row.
             models.UniqueConstraint(
-                fields=["race"],
+                fields=["race", "is_podium"],
                 condition=Q(is_podium=True),
                 name="photo_one_podium_photo_per_race",
                 violation_error_message="This race already has a podium photo.",
