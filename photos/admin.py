@@ -18,7 +18,6 @@ class PhotoAdmin(HistoryAdmin):
     list_filter = ["race__season", "race", "licence", "is_podium"]
     list_select_related = ["race__season"]
     search_fields = ["caption", "alt_text", "credit"]
-    autocomplete_fields = ["drivers"]
     readonly_fields = ["shown", "size"]
     fieldsets = [
         (None, {"fields": ["race", "shown", "size", "image"]}),

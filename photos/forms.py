@@ -1,4 +1,5 @@
 from django import forms
+from django.db.models import Q
 
 from .images import (
     MAX_PIXELS,
@@ -58,6 +59,14 @@ class PhotoForm(forms.ModelForm):
             if name in self.fields and race_id:
                 field = self.fields[name]
                 field.queryset = field.queryset.filter(race_id=race_id)
+        if "drivers" in self.fields and race_id:
+            # The race's drivers, and any already chosen (a revert may bring
+            # back a driver no longer in the race).
+            field = self.fields["drivers"]
+            chosen = [getattr(d, "pk", d) for d in self.initial.get("drivers") or []]
+            field.queryset = field.queryset.filter(
+                Q(entries__race_id=race_id) | Q(pk__in=chosen)
+            ).distinct()
 
     def show_shown_in_as_reverted(self):
         """On the admin's revert form, the cars and drivers of the version

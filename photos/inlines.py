@@ -19,7 +19,7 @@ def preview(photo) -> str:
         return "–"
     small = min(photo.renditions_in("jpg"), key=lambda rendition: rendition["width"])
     return format_html(
-        '<img src="{}" alt="" width="120" height="{}" style="height:auto">',
+        '<img src="{}" alt="" width="120" height="{}">',
         small["url"],
         round(120 * small["height"] / small["width"]),
     )
