@@ -14,7 +14,13 @@ from . import views
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path(
+        "sitemap.xml",
+        sitemap,
+        # Django's template with image entries (photos/sitemaps.py).
+        {"sitemaps": SITEMAPS, "template_name": "photos/sitemap.xml"},
+        name="sitemap",
+    ),
     path("robots.txt", robots_txt, name="robots-txt"),
     path("api/", ApiDocsView.as_view(), name="api-docs"),
     path("api/", api.urls),

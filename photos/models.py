@@ -214,6 +214,10 @@ class Photo(PlainTextModel, models.Model):
         return srcset(self.renditions_in("jpg"))
 
     @property
+    def largest_jpeg(self) -> dict:
+        return max(self.renditions_in("jpg"), key=lambda rendition: rendition["width"])
+
+    @property
     def fallback(self) -> dict:
         """The JPEG rendition for `src`: the one nearest 960 wide."""
         jpegs = self.renditions_in("jpg")

@@ -23,6 +23,8 @@ from ninja import Field, NinjaAPI, Path, Schema
 from ninja.errors import HttpError
 from ninja.pagination import PageNumberPagination, paginate
 
+from photos.api import PhotoOut, photos_of_race
+
 from . import standings
 from .classification import ClassifiedEntry
 from .models import Driver, Race, Season, Team
@@ -180,6 +182,7 @@ class RaceDetail(RaceSummary):
     reported_starters: int | None
     entries_known: int
     classification: list[ClassificationRow]
+    photos: list[PhotoOut]
 
 
 class SeasonOut(Schema):
@@ -476,6 +479,7 @@ def get_race(request, year: int, slug: str = Slug):
         "reported_starters": race.reported_starters,
         "entries_known": len(rows),
         "classification": [classification_row(row) for row in rows],
+        "photos": photos_of_race(race, [row.entry for row in rows]),
     }
 
 

@@ -482,3 +482,58 @@ def test_deleted_photo_is_listed_and_restored(editor_client):
     editor_client.post(reverse("admin:photos_photo_restore", args=[record.history_id]))
 
     assert Photo.objects.get(pk=pk).caption == "Deleted by mistake"
+
+
+# Sitemap and API.
+
+
+def test_sitemap_lists_each_photo_page_with_its_image(client):
+    race = make_race()
+    photo = make_photo(race, upload=photo_upload(width=2000, height=1000))
+
+    response = client.get(reverse("sitemap"))
+
+    content = response.content.decode()
+    assert 'xmlns:image="http://www.google.com/schemas/sitemap-image/1.1"' in content
+    largest = photo.largest_jpeg["url"]
+    assert (
+        f"<url><loc>http://testserver{photo_url(race, 1)}</loc><image:image>"
+        f"<image:loc>http://testserver{largest}</image:loc></image:image></url>"
+    ) in content
+    assert largest.endswith("-1600.jpg")
+
+
+def test_api_race_lists_its_photos_with_credit_licence_and_images(client):
+    race = make_race()
+    entry = make_entry(race, car_number="38")
+    make_photo(
+        race,
+        caption="Credited in the API",
+        credit="Jane Lens",
+        licence=Licence.CC_BY,
+        story_entry=entry,
+        is_podium=True,
+    )
+
+    data = client.get(f"/api/races/{race.season.year}/{race.slug}").json()
+
+    [photo] = data["photos"]
+    assert photo["number"] == 1
+    assert photo["url"] == photo_url(race, 1)
+    assert photo["caption"] == "Credited in the API"
+    assert photo["credit"] == "Jane Lens"
+    assert photo["licence"] == "cc-by"
+    assert photo["licence_name"] == "CC BY"
+    assert photo["licence_url"] == "https://creativecommons.org/licenses/by/4.0/"
+    assert photo["is_podium_photo"] is True
+    assert photo["story_car_number"] == "38"
+    assert {image["type"] for image in photo["images"]} >= {"image/jpeg"}
+    assert all(image["url"].startswith("/media/photos/") for image in photo["images"])
+
+
+def test_api_race_without_photos_has_an_empty_list(client):
+    race = make_race()
+
+    data = client.get(f"/api/races/{race.season.year}/{race.slug}").json()
+
+    assert data["photos"] == []
