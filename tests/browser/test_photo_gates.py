@@ -39,6 +39,7 @@ def photo_site(site, settings, tmp_path):
         make_photo(
             race,
             upload=photo_upload(content=photo_bytes(1800, 1200, colour="#8a2b2b")),
+            alt_text="A dark red field with a yellow block in the top left corner",
             caption="Generated test picture of the LMP1 podium",
             is_podium=True,
             licence=Licence.BY_PERMISSION,
@@ -46,6 +47,7 @@ def photo_site(site, settings, tmp_path):
         make_photo(
             race,
             upload=photo_upload(content=photo_bytes(1600, 1067, colour="#2b4f8a")),
+            alt_text="A dark blue field with a yellow block in the top left corner",
             caption="Generated test picture of the winning car",
             story_entry=entries[0],
             gallery_order=1,
@@ -53,6 +55,7 @@ def photo_site(site, settings, tmp_path):
         make_photo(
             race,
             upload=photo_upload(content=photo_bytes(1200, 1600, colour="#2b8a4f")),
+            alt_text="A green field with a yellow block in the top left corner",
             caption="Generated test picture in portrait",
             story_entry=entries[1],
             gallery_order=2,
@@ -62,6 +65,7 @@ def photo_site(site, settings, tmp_path):
         make_photo(
             race,
             upload=photo_upload(content=photo_bytes(700, 467, colour="#6a6a6a")),
+            alt_text="A grey field with a yellow block in the top left corner",
             caption="Generated test picture, small",
             gallery_order=3,
             licence=Licence.PUBLIC_DOMAIN,
