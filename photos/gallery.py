@@ -2,6 +2,9 @@
 
 from dataclasses import dataclass, field
 
+from django.core.files.storage import default_storage
+from PIL import Image
+
 from .models import Photo, page_url
 
 
@@ -42,3 +45,14 @@ class RacePhotos:
 def race_photos(race) -> RacePhotos:
     """What the race page needs of its photos (one query, whatever their number)."""
     return RacePhotos.for_race(race)
+
+
+def card_photo(race) -> Image.Image | None:
+    """The race's podium photo for its share card (its 960 px JPEG), if any."""
+    photo = Photo.objects.filter(race=race, is_podium=True).first()
+    if photo is None:
+        return None
+    with default_storage.open(photo.fallback["name"]) as handle:
+        image = Image.open(handle)
+        image.load()
+    return image

@@ -537,3 +537,34 @@ def test_api_race_without_photos_has_an_empty_list(client):
     data = client.get(f"/api/races/{race.season.year}/{race.slug}").json()
 
     assert data["photos"] == []
+
+
+# The share card.
+
+
+def card_pixel(client, race, xy):
+    import io
+
+    from PIL import Image
+
+    url = reverse(
+        "races:race-card", kwargs={"year": race.season.year, "slug": race.slug}
+    )
+    response = client.get(url)
+    return Image.open(io.BytesIO(response.content)).convert("RGB").getpixel(xy)
+
+
+def test_share_card_shows_the_podium_photo_on_its_right(client):
+    race = make_race()
+    make_photo(race, upload=photo_upload(content=photo_bytes(900, 600)))
+    plain = card_pixel(client, race, (1100, 600))
+    make_photo(
+        race,
+        upload=photo_upload(content=photo_bytes(900, 600, colour="#c03030")),
+        is_podium=True,
+    )
+
+    marked = card_pixel(client, race, (1100, 600))
+
+    assert plain == (0x14, 0x15, 0x17)
+    assert marked[0] > 150 and marked[1] < 90
