@@ -12,6 +12,7 @@ sniffed) and a year's immutable cache: a name never changes content.
 import re
 
 from django.conf import settings
+from django.core.exceptions import SuspiciousFileOperation
 from django.http import FileResponse, Http404
 from django.utils._os import safe_join
 from django.views.decorators.http import require_safe
@@ -33,7 +34,7 @@ def serve_photo_file(request, path):
     try:
         full_path = safe_join(settings.MEDIA_ROOT, path)
         handle = open(full_path, "rb")
-    except (OSError, ValueError) as error:
+    except (OSError, ValueError, SuspiciousFileOperation) as error:
         raise Http404("No such photo file.") from error
     response = FileResponse(handle, content_type=CONTENT_TYPES[match["extension"]])
     response["Cache-Control"] = f"max-age={A_YEAR}, public, immutable"

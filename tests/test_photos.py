@@ -568,3 +568,19 @@ def test_share_card_shows_the_podium_photo_on_its_right(client):
 
     assert plain == (0x14, 0x15, 0x17)
     assert marked[0] > 150 and marked[1] < 90
+
+
+def test_deleting_a_race_with_photos_keeps_them_restorable(editor_client):
+    from races.history import delete_race
+
+    race = make_race()
+    entry = make_entry(race)
+    make_story(entry)
+    photo = make_photo(race, story_entry=entry, caption="Went with its race")
+    photo.entries.add(entry)
+    pk = photo.pk
+
+    delete_race(race)
+
+    assert not Photo.objects.filter(pk=pk).exists()
+    assert Photo.history.filter(id=pk, history_type="-").exists()
