@@ -111,7 +111,9 @@ class Photo(PlainTextModel, models.Model):
         "credit required (BY-SA: shared alike). Public domain: no rights remain.",
     )
     source_url = models.URLField(
-        blank=True, help_text="Where the photo was published, if anywhere."
+        "source URL",
+        blank=True,
+        help_text="Where the photo was published, if anywhere.",
     )
     taken_on = models.DateField(
         null=True, blank=True, help_text="Leave empty if not known."
