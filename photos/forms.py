@@ -60,13 +60,21 @@ class PhotoForm(forms.ModelForm):
                 field = self.fields[name]
                 field.queryset = field.queryset.filter(race_id=race_id)
         if "drivers" in self.fields and race_id:
-            # The race's drivers, and any already chosen (a revert may bring
-            # back a driver no longer in the race).
+            # The race's drivers, and any the photo shows or showed in the
+            # version being reverted to (one may have left the race since).
             field = self.fields["drivers"]
-            chosen = [getattr(d, "pk", d) for d in self.initial.get("drivers") or []]
             field.queryset = field.queryset.filter(
-                Q(entries__race_id=race_id) | Q(pk__in=chosen)
+                Q(entries__race_id=race_id) | Q(pk__in=self.drivers_shown())
             ).distinct()
+
+    def drivers_shown(self) -> set[int]:
+        shown = set()
+        if self.instance.pk:
+            shown.update(self.instance.drivers.values_list("pk", flat=True))
+        record = getattr(self.instance, "_history", None)
+        if record is not None:
+            shown.update(row.driver_id for row in record.drivers.all())
+        return shown
 
     def show_shown_in_as_reverted(self):
         """On the admin's revert form, the cars and drivers of the version
