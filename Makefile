@@ -68,7 +68,7 @@ lint: install
 # The modules whose every function must be annotated (pyproject.toml's
 # [tool.mypy]).
 TYPED_MODULES := races/results.py races/checks.py races/standings.py \
-	races/classification.py races/importing.py races/uploads.py
+	races/classification.py races/importing.py races/uploads.py races/coverage.py
 typecheck: install
 	$(VENV)/bin/mypy $(TYPED_MODULES)
 

@@ -26,11 +26,14 @@ from django.db.models import Max, Min  # noqa: E402
 
 from almsweb.cache import bump_data_version  # noqa: E402
 from races.models import (  # noqa: E402
+    ClassCount,
     ClassRegulation,
     Crew,
     Driver,
     Entry,
+    EntrySource,
     Race,
+    RaceSource,
     Season,
     Story,
 )
@@ -139,6 +142,15 @@ def copy_season(season: Season, year: int) -> None:
         )
         for story in Story.objects.filter(entry__race__season=season)
     )
+    EntrySource.objects.bulk_create(
+        copy_of(link, entry_id=entry_ids[link.entry_id])
+        for link in EntrySource.objects.filter(entry__race__season=season)
+    )
+    for model in (RaceSource, ClassCount):
+        model.objects.bulk_create(
+            copy_of(row, race_id=race_ids[row.race_id])
+            for row in model.objects.filter(race__season=season)
+        )
 
 
 def main() -> None:

@@ -10,6 +10,8 @@ each class is short and declarative, and the logic they call lives in
 races/history.py, races/editing.py, races/checks.py and races/importing.py.
 """
 
+import datetime
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
@@ -24,7 +26,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from photos.inlines import PhotoInline
 
-from . import history
+from . import gaps, history
 from .checks import CarResult, classification_problems
 from .editing import VersionCheckedForm, stale_message_lines
 from .importing import ClassificationImport, classification_fingerprint, set_crew
@@ -32,17 +34,22 @@ from .models import (
     CarClass,
     CarModel,
     Circuit,
+    ClassCount,
     ClassRegulation,
     Crew,
     Driver,
     Entry,
+    EntrySource,
     Manufacturer,
     PointsScale,
     Race,
+    RaceSource,
     Season,
+    Source,
     Story,
     Team,
 )
+from .timing import format_time, parse_time
 from .uploads import (
     IMPORT_MAX_BYTES,
     IMPORT_MAX_ROWS,
@@ -299,6 +306,135 @@ class LabelledInlineFormSet(forms.BaseInlineFormSet):
                     part.attrs.setdefault("aria-label", str(field.label))
 
 
+class TimingField(forms.DurationField):
+    """A lap, race or gap time typed and shown as on a timing sheet:
+    1:48.710, 2:45:13.916, or 1.4 for seconds."""
+
+    default_error_messages = {
+        "invalid": "Enter a time as on a timing sheet, e.g. 1:48.710 (minutes), "
+        "2:45:13.916 (hours) or 1.4 (seconds)."
+    }
+
+    def prepare_value(self, value):
+        if isinstance(value, datetime.timedelta):
+            return format_time(value)
+        return value
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, datetime.timedelta):
+            return value
+        try:
+            return parse_time(str(value))
+        except ValueError:
+            raise ValidationError(
+                self.error_messages["invalid"], code="invalid"
+            ) from None
+
+
+# Times of laps, races and gaps; a race's scheduled `duration` stays a duration.
+TIMING_FIELDS = {"race_time", "gap_time", "pole_time", "fastest_lap_time"}
+
+
+class NamedAutocompletesAdmin(admin.ModelAdmin):
+    """Names each autocomplete box after its field for screen readers
+    (static/js/admin-a11y.js copies the name onto the box select2 draws),
+    which an empty box would otherwise lack."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if formfield is not None and db_field.name in self.autocomplete_fields:
+            inner = getattr(formfield.widget, "widget", formfield.widget)
+            inner.attrs.setdefault("aria-label", str(formfield.label))
+        return formfield
+
+
+class TimingFieldsAdmin(admin.ModelAdmin):
+    """Shows and reads TIMING_FIELDS as times on a timing sheet."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name in TIMING_FIELDS:
+            kwargs["form_class"] = TimingField
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+
+EDITOR_NOTE_FIELDSET = (
+    "Editors' note (never shown on the site)",
+    {"fields": ["editor_note"]},
+)
+
+
+class PickedOnceFormSet(LabelledInlineFormSet):
+    """Rows that each pick a different `picked` (a source, a class).
+
+    Replaces Django's generic duplicate message with one naming what was
+    picked twice.
+    """
+
+    picked = ""
+    twice_message = ""
+
+    def clean(self):
+        seen = set()
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None)
+            if not data or self._should_delete_form(form):
+                continue
+            choice = data.get(self.picked)
+            if choice is None:
+                continue
+            if choice in seen:
+                raise ValidationError(self.twice_message.format(choice))
+            seen.add(choice)
+
+
+class SourceLinkFormSet(PickedOnceFormSet):
+    picked = "source"
+    twice_message = (
+        "{} is picked twice. Cite each source once; put any remark in its note."
+    )
+
+
+class ClassCountFormSet(PickedOnceFormSet):
+    picked = "car_class"
+    twice_message = "{} has two rows. Give each class one row of counts."
+
+
+class SourceLinkInline(admin.TabularInline):
+    formset = SourceLinkFormSet
+    extra = 0
+    fields = ["source", "note"]
+    autocomplete_fields = ["source"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("source")
+
+
+class EntrySourceInline(SourceLinkInline):
+    """The sources of one car's result."""
+
+    model = EntrySource
+
+
+class RaceSourceInline(SourceLinkInline):
+    """The sources of the race's own facts."""
+
+    model = RaceSource
+
+
+class ClassCountInline(admin.TabularInline):
+    """Cars entered and classified per class, as reported."""
+
+    model = ClassCount
+    formset = ClassCountFormSet
+    extra = 0
+    fields = ["car_class", "entries", "finishers"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("car_class")
+
+
 class PointsScaleInline(admin.TabularInline):
     model = PointsScale
     form = VersionCheckedForm
@@ -419,6 +555,21 @@ class DriverAdmin(admin.ModelAdmin):
     list_filter = [NationalityFilter]
     search_fields = ["first_name", "last_name", "slug"]
     prepopulated_fields = {"slug": ["first_name", "last_name"]}
+
+
+@admin.register(Source)
+class SourceAdmin(VersionCheckedAdmin, HistoryAdmin):
+    list_display = ["code", "title", "publisher", "url"]
+    search_fields = ["code", "title", "publisher"]
+    fields = [
+        "code",
+        "title",
+        "publisher",
+        "url",
+        "other_urls",
+        "gave",
+        "opened_version",
+    ]
 
 
 class CrewInline(admin.TabularInline):
@@ -629,7 +780,9 @@ STALE_PREVIEW = (
 
 
 @admin.register(Race)
-class RaceAdmin(VersionCheckedAdmin, HistoryAdmin):
+class RaceAdmin(
+    NamedAutocompletesAdmin, TimingFieldsAdmin, VersionCheckedAdmin, HistoryAdmin
+):
     list_display = [
         "round_number",
         "name",
@@ -645,7 +798,54 @@ class RaceAdmin(VersionCheckedAdmin, HistoryAdmin):
     list_select_related = ["season", "circuit", "points_scale__season"]
     search_fields = ["name", "alternative_names", "circuit__name"]
     autocomplete_fields = ["circuit", "pole_driver", "fastest_lap_driver"]
-    inlines = [EntryInline, PhotoInline]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "season",
+                    "round_number",
+                    "name",
+                    "short_name",
+                    "slug",
+                    "alternative_names",
+                    "circuit",
+                    "held_on",
+                    "race_length",
+                    "duration",
+                    "distance_mi",
+                    "points_scale",
+                    "status",
+                    "completeness",
+                    "summary",
+                    "source_note",
+                    "opened_version",
+                ]
+            },
+        ),
+        (
+            "Race facts",
+            {
+                "fields": [
+                    "reported_starters",
+                    "reported_entries",
+                    "reported_finishers",
+                    ("pole_car_number", "pole_driver", "pole_time"),
+                    (
+                        "fastest_lap_car_number",
+                        "fastest_lap_driver",
+                        "fastest_lap_time",
+                    ),
+                ],
+                "description": "As the sources report them; leave a fact empty "
+                "when no source gives it. Cite their sources under “Sources of "
+                "the race facts” below, and the counts per class under "
+                "“Reported counts per class”.",
+            },
+        ),
+        EDITOR_NOTE_FIELDSET,
+    ]
+    inlines = [EntryInline, ClassCountInline, RaceSourceInline, PhotoInline]
     actions = ["mark_provisional", "mark_official"]
 
     def get_urls(self):
@@ -655,8 +855,26 @@ class RaceAdmin(VersionCheckedAdmin, HistoryAdmin):
                 self.admin_site.admin_view(self.import_view),
                 name="races_race_import",
             ),
+            path(
+                "gaps/",
+                self.admin_site.admin_view(self.gaps_view),
+                name="races_race_gaps",
+            ),
             *super().get_urls(),
         ]
+
+    def gaps_view(self, request):
+        """What each round lacks, most important first, linked to its edit
+        pages (races/gaps.py)."""
+        if not request.user.has_perm("races.view_entry"):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Gaps: what each round still lacks",
+            "opts": self.model._meta,
+            "seasons": gaps.season_gaps(),
+        }
+        return TemplateResponse(request, "admin/races/race/gaps.html", context)
 
     def delete_with_history(self, obj):
         history.delete_race(obj)
@@ -808,7 +1026,9 @@ class EntryAdminForm(VersionCheckedForm):
 
 
 @admin.register(Entry)
-class EntryAdmin(VersionCheckedAdmin, HistoryAdmin):
+class EntryAdmin(
+    NamedAutocompletesAdmin, TimingFieldsAdmin, VersionCheckedAdmin, HistoryAdmin
+):
     list_display = [
         "__str__",
         "position",
@@ -829,7 +1049,53 @@ class EntryAdmin(VersionCheckedAdmin, HistoryAdmin):
     ]
     autocomplete_fields = ["race", "team", "car_model"]
     form = EntryAdminForm
-    inlines = [CrewInline]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "race",
+                    "slug",
+                    "car_number",
+                    "car_class",
+                    "team",
+                    "car_model",
+                    "engine",
+                    "tyre",
+                    "opened_version",
+                ]
+            },
+        ),
+        (
+            "Result",
+            {
+                "fields": [
+                    "position",
+                    "reported_class_position",
+                    "laps",
+                    "status",
+                    "reason",
+                    "grid",
+                    "note",
+                ]
+            },
+        ),
+        (
+            "Gap as the sources state it",
+            {
+                "fields": [
+                    "race_time",
+                    ("gap_laps", "gap_time"),
+                    "is_gap_to_class_winner",
+                ],
+                "description": "Copied from a source: the race time on a "
+                "winner's row, otherwise the gap in laps or in time. The race "
+                "page works out “behind class leader” itself.",
+            },
+        ),
+        EDITOR_NOTE_FIELDSET,
+    ]
+    inlines = [CrewInline, EntrySourceInline]
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("crew__driver")

@@ -28,8 +28,14 @@ from photos.api import PhotoOut, photos_of_race
 from . import standings
 from .classification import ClassifiedEntry
 from .models import Driver, Race, Season, Team
-from .results import results_of_competitor, scored_classification, season_results
+from .results import (
+    cite_race_sources,
+    results_of_competitor,
+    scored_classification,
+    season_results,
+)
 from .standings import ScoredEntry
+from .timing import format_time, stated_gap
 
 PAGE_SIZE = 50
 MAX_PAGE_SIZE = 100
@@ -174,6 +180,38 @@ class ClassificationRow(Schema):
     reason: str | None
     grid: int | None
     note: str | None
+    gap: str | None = Field(
+        description="The gap as a source states it: '5 laps', '1.4 s', "
+        "'22 laps to GTS winner', or the race time on a winner's row, "
+        "'2:45:13.916 (race time)'."
+    )
+    race_time: str | None = Field(
+        description="The car's total race time, e.g. '2:45:13.916'."
+    )
+    sources: list[str] = Field(
+        description="Codes of the sources of this row, listed in the race's `sources`."
+    )
+
+
+class SourceOut(Schema):
+    code: str
+    title: str | None
+    publisher: str | None
+    url: str | None
+
+
+class TimedLap(Schema):
+    """A pole or fastest lap: who set it and the time, each null when unknown."""
+
+    car_number: str | None
+    driver: Link | None
+    time: str | None = Field(description="E.g. '1:48.710'.")
+
+
+class ClassCountOut(Schema):
+    car_class: str
+    entries: int | None
+    finishers: int | None
 
 
 class RaceDetail(RaceSummary):
@@ -182,6 +220,21 @@ class RaceDetail(RaceSummary):
     reported_starters: int | None
     entries_known: int
     classification: list[ClassificationRow]
+    reported_entries: int | None
+    reported_finishers: int | None
+    class_counts: list[ClassCountOut] = Field(
+        description="Cars entered and classified in each class, as reported."
+    )
+    pole: TimedLap
+    fastest_lap: TimedLap
+    fact_sources: list[str] = Field(
+        description="Codes of the sources of the pole, fastest lap and the "
+        "reported entries and finishers."
+    )
+    sources: list[SourceOut] = Field(
+        description="Every source the classification rows and the race's facts "
+        "cite, in the order of first citation."
+    )
     photos: list[PhotoOut]
 
 
@@ -226,6 +279,10 @@ class ResultOut(Schema):
     class_position: int | None
     laps: int | None
     status: str
+    gap: str | None = Field(description="The gap as a source states it.")
+    sources: list[str] = Field(
+        description="Codes of the sources of this result (see a race's `sources`)."
+    )
 
 
 class DriverDetail(DriverOut):
@@ -376,6 +433,54 @@ def race_summary(race) -> dict:
     }
 
 
+def time_or_none(time: datetime.timedelta | None) -> str | None:
+    return format_time(time) if time is not None else None
+
+
+def source_data(source) -> dict:
+    return {
+        "code": source.code,
+        "title": or_none(source.title),
+        "publisher": or_none(source.publisher),
+        "url": or_none(source.url),
+    }
+
+
+def source_codes(links) -> list[str]:
+    return [link.source.code for link in links]
+
+
+def timed_lap(car_number: str, driver, time) -> dict:
+    return {
+        "car_number": or_none(car_number),
+        "driver": link(driver, driver.full_name) if driver else None,
+        "time": time_or_none(time),
+    }
+
+
+def race_facts(race) -> dict:
+    """The race's own facts; the race needs `Race.objects.with_facts()`."""
+    return {
+        "reported_entries": race.reported_entries,
+        "reported_finishers": race.reported_finishers,
+        "class_counts": [
+            {
+                "car_class": count.car_class.code,
+                "entries": count.entries,
+                "finishers": count.finishers,
+            }
+            for count in race.class_counts.all()
+        ],
+        "pole": timed_lap(race.pole_car_number, race.pole_driver, race.pole_time),
+        "fastest_lap": timed_lap(
+            race.fastest_lap_car_number,
+            race.fastest_lap_driver,
+            race.fastest_lap_time,
+        ),
+        "fact_sources": source_codes(race.source_links.all()),
+    }
+
+
 def classification_row(row: ScoredEntry) -> dict:
     entry = row.entry
     score = row.score
@@ -397,6 +502,9 @@ def classification_row(row: ScoredEntry) -> dict:
         "reason": or_none(entry.reason),
         "grid": entry.grid,
         "note": or_none(entry.note),
+        "gap": stated_gap(entry),
+        "race_time": time_or_none(entry.race_time),
+        "sources": source_codes(entry.source_links.all()),
     }
 
 
@@ -415,6 +523,8 @@ def result_data(row: ClassifiedEntry) -> dict:
         "class_position": row.class_position,
         "laps": entry.laps,
         "status": entry.status,
+        "gap": stated_gap(entry),
+        "sources": source_codes(entry.source_links.all()),
     }
 
 
@@ -465,13 +575,17 @@ def list_races(request, season: int | None = None):
     tags=["races"],
 )
 def get_race(request, year: int, slug: str = Slug):
-    """A race with its classification in official order.
+    """A race with its classification in official order, its facts and sources.
 
     Class positions are derived from the overall order; in a partial
-    classification they are null where no source states them.
+    classification they are null where no source states them. Each row and
+    the race's facts name their sources by code; `sources` lists them all.
     """
-    race = get_object_or_404(Race.objects.for_detail(), season__year=year, slug=slug)
+    race = get_object_or_404(
+        Race.objects.for_detail().with_facts(), season__year=year, slug=slug
+    )
     rows = scored_classification(race)
+    cited = cite_race_sources(rows, race.source_links.all())
     return {
         **race_summary(race),
         "summary": race.summary,
@@ -479,6 +593,8 @@ def get_race(request, year: int, slug: str = Slug):
         "reported_starters": race.reported_starters,
         "entries_known": len(rows),
         "classification": [classification_row(row) for row in rows],
+        **race_facts(race),
+        "sources": [source_data(cited.source) for cited in cited.citations.sources],
         "photos": photos_of_race(race, [row.entry for row in rows]),
     }
 

@@ -43,10 +43,17 @@ class ClassifiedEntry:
 
     @property
     def label(self) -> str:
-        """'#38', or the crew's surnames when the number is unknown."""
-        if self.entry.car_number:
-            return f"#{self.entry.car_number}"
-        return " / ".join(driver.last_name for driver in self.drivers)
+        """'#38'; when the number is unknown the crew's surnames, else the
+        team's car in its class ('Carsport GTS car'), else 'GT car (number
+        not known)'."""
+        entry = self.entry
+        if entry.car_number:
+            return f"#{entry.car_number}"
+        if self.drivers:
+            return " / ".join(driver.last_name for driver in self.drivers)
+        if entry.team:
+            return f"{entry.team} {entry.car_class.code} car"
+        return f"{entry.car_class.code} car (number not known)"
 
     @property
     def sort_key(self) -> tuple:
@@ -165,6 +172,7 @@ class FieldCount:
     running_at_finish: int
     is_complete: bool
     reported_starters: int | None
+    reported_entries: int | None = None
 
     @property
     def is_field_size_known(self) -> bool:
@@ -183,6 +191,7 @@ def count_field(race: Race, rows: Sequence[ClassifiedEntry]) -> FieldCount:
         running_at_finish=sum(1 for row in rows if row.entry.is_running_at_finish),
         is_complete=race.is_complete,
         reported_starters=race.reported_starters,
+        reported_entries=race.reported_entries,
     )
 
 

@@ -61,6 +61,7 @@ from .models import (
     Race,
     RaceSource,
     Season,
+    Source,
     Story,
 )
 
@@ -443,7 +444,18 @@ def parts_summary(record) -> str:
         names = [
             str(drivers.get(member.driver_id, "a deleted driver")) for member in crew
         ]
-        return "Crew: " + " / ".join(names)
+        summary = "Crew: " + " / ".join(names)
+        links = _as_of(EntrySource, moment, entry_id=record.id).values()
+        if links:
+            sources = Source.objects.in_bulk([link.source_id for link in links])
+            codes = sorted(
+                sources[link.source_id].code
+                if link.source_id in sources
+                else "a deleted source"
+                for link in links
+            )
+            summary += "; sources: " + ", ".join(codes)
+        return summary
     if model is Race:
         return f"{len(_as_of(Entry, moment, race_id=record.id))} cars"
     scales = _as_of(PointsScale, moment, season_id=record.id).values()

@@ -48,7 +48,7 @@ from .models import (
     Team,
 )
 from .slugs import has_letters_or_digits, name_slug, unique_slug
-from .source_list import SourceListError, split_code
+from .source_list import SourceListError, read_token
 from .text import control_character
 from .uploads import RawRow, RowError
 
@@ -163,10 +163,10 @@ def parse_source_refs(cell: str) -> list[tuple[str, str]]:
         if not token.strip():
             continue
         try:
-            code, note = split_code(token)
+            code, note = read_token(token)
         except SourceListError as error:
             raise RowError(str(error)) from None
-        refs.setdefault(aliases.SOURCE_CODES.get(code, code), note)
+        refs.setdefault(code, note)
     return list(refs.items())
 
 
@@ -535,7 +535,9 @@ def entry_problems(entry: Entry) -> list[str]:
     return problems
 
 
-def set_sources(entry: Entry, refs: list[tuple[str, str]], *, keep_others: bool):
+def set_sources(
+    entry: Entry, refs: list[tuple[str, str]], *, keep_others: bool
+) -> None:
     """Link the entry to the sources `refs` names (code, note). Unless
     `keep_others`, a source no longer named is unlinked; an unchanged link is
     kept as it is."""

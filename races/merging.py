@@ -541,7 +541,9 @@ class SeasonMerge:
         for code, note in facts["sources"]:
             source = Source.objects.get(code=code)
             _, created = RaceSource.objects.get_or_create(
-                race=race, source=source, defaults={"note": note}
+                race=race,
+                source=source,
+                defaults={"note": note},
             )
             item.links += created
 

@@ -624,6 +624,19 @@ class Source(PlainTextModel, NaturalKeyModel, EditVersioned):
     def anchor(self) -> str:
         return "source-" + (slugify(self.code) or "unnamed")
 
+    @property
+    def citation(self) -> str:
+        """The source as plain text for a printed list: 'Title, Publisher
+        [code]. URL', leaving out what is not known."""
+        text = self.title or self.code
+        if self.publisher:
+            text += f", {self.publisher}"
+        if self.title:
+            text += f" [{self.code}]"
+        if self.url:
+            text += f". {self.url}"
+        return text
+
 
 class RaceQuerySet(NaturalKeyQuerySet):
     def for_season(self, year):
@@ -637,6 +650,21 @@ class RaceQuerySet(NaturalKeyQuerySet):
         """Races with their season, circuit and points scale, in calendar order."""
         return self.select_related("season", "circuit", "points_scale").order_by(
             "season__year", "round_number"
+        )
+
+    def with_facts(self):
+        """Races with their pole and fastest-lap drivers, reported counts per
+        class (`race.class_counts`) and the sources of their facts
+        (`race.source_links`)."""
+        return self.select_related(
+            "pole_driver", "fastest_lap_driver"
+        ).prefetch_related(
+            Prefetch(
+                "class_counts", queryset=ClassCount.objects.select_related("car_class")
+            ),
+            Prefetch(
+                "source_links", queryset=RaceSource.objects.select_related("source")
+            ),
         )
 
 

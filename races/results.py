@@ -14,7 +14,8 @@ from typing import Any
 
 from django.db.models import Model
 
-from . import charts, classification, standings
+from . import charts, classification, coverage, standings
+from .citations import Citations, Reference
 from .classification import ClassifiedEntry
 from .markup import render_markdown
 from .models import (
@@ -24,10 +25,12 @@ from .models import (
     Driver,
     Entry,
     Race,
+    RaceSource,
     Season,
     Story,
     Team,
 )
+from .race_facts import race_facts
 from .standings import ScoredEntry
 
 # How the races a driver, team or car took part in are found.
@@ -48,13 +51,17 @@ def season_results(year: int) -> tuple[list[Race], dict[int, list[ClassifiedEntr
 def calendar_items(
     races: Iterable[Race], rows_by_race: dict[int, list[ClassifiedEntry]]
 ) -> list[dict[str, Any]]:
-    """Each race as {"race", "winners"}, with its known class winners."""
+    """Each race as {"race", "winners", "coverage"}, with its known class
+    winners and how much of its field is known."""
+    races = list(races)
+    season = coverage.season_coverage(races, rows_by_race)
     return [
         {
             "race": race,
             "winners": classification.class_winners(rows_by_race.get(race.pk, [])),
+            "coverage": race_coverage,
         }
-        for race in races
+        for race, race_coverage in zip(races, season.rounds, strict=True)
     ]
 
 
@@ -66,11 +73,13 @@ def season_calendar(races: Iterable[Race]) -> list[dict[str, Any]]:
 
 
 def results_of(**race_filter: Any) -> list[ClassifiedEntry]:
-    """The classified rows, in calendar order, of the entries matching a filter.
+    """The classified rows, in calendar order, of the entries matching a filter,
+    each entry with its sources.
 
     The filter selects races (e.g. entries__team=team); every entry of those
     races is classified so class positions are right, then only the matching
-    entries are kept.
+    entries are kept. With `with_sources`, entries come with their source
+    links.
     """
     races = Race.objects.filter(**race_filter).distinct()
     entry_filter = {
@@ -81,7 +90,7 @@ def results_of(**race_filter: Any) -> list[ClassifiedEntry]:
             "pk", flat=True
         )
     )
-    entries = Entry.objects.filter(race__in=races).for_results_table()
+    entries = Entry.objects.filter(race__in=races).for_results_table().with_sources()
     rows_by_race = classification.classify_by_race(entries)
     rows = [
         row
@@ -101,9 +110,18 @@ def results_of_competitor(
 
 
 def scored_classification(race: Race) -> list[ScoredEntry]:
-    """The race's classification in official order, each row with its points."""
-    rows = classification.classify(race.entries.for_results_table())
+    """The race's classification in official order, each row with its points
+    and its entry's sources."""
+    rows = classification.classify(race.entries.for_results_table().with_sources())
     return standings.award_points(race=race, rows=rows)
+
+
+def cite_rows(
+    rows: Iterable[ClassifiedEntry], citations: Citations
+) -> dict[int, list[Reference]]:
+    """Each row's footnotes by entry id, numbered for the page in row order.
+    The entries must come with their source links (`with_sources()`)."""
+    return {row.entry.pk: citations.cite(row.entry.source_links.all()) for row in rows}
 
 
 def race_winners(race: Race) -> list[ClassifiedEntry]:
@@ -168,11 +186,24 @@ def championships_of(
     return found
 
 
+def cited_results(results: list[ClassifiedEntry]) -> dict[str, Any]:
+    """A results list's rows as (row, footnotes) pairs, and the sources they
+    cite, numbered in row order."""
+    citations = Citations()
+    references = cite_rows(results, citations)
+    return {
+        "cited_results": [(row, references[row.entry.pk]) for row in results],
+        "sources": citations.sources,
+    }
+
+
 def competitor_record(competitor: Driver | Team) -> dict[str, Any]:
-    """A driver's or team's page: results, record and championships."""
+    """A driver's or team's page: results (each with its footnotes), record,
+    championships and the sources cited."""
     results = results_of_competitor(competitor)
     return {
         "results": results,
+        **cited_results(results),
         "summary": classification.summarise(results),
         "championships": championships_of(competitor, results),
     }
@@ -183,6 +214,7 @@ def car_record(car: CarModel) -> dict[str, Any]:
     results = results_of_competitor(car)
     return {
         "results": results,
+        **cited_results(results),
         "summary": classification.summarise(results),
         "regulations": ClassRegulation.objects.filter(example_cars=car).select_related(
             "car_class", "season"
@@ -201,10 +233,20 @@ def standings_page(season: Season) -> dict[str, Any]:
         "season": season,
         "races": counting,
         "partial_races": [race for race in counting if not race.is_complete],
+        "coverage": coverage.season_coverage(races, rows_by_race),
         "scales": sorted(scales.items(), key=lambda item: item[1][0].round_number),
         "classes": class_charts(
             standings.season_standings(races=races, rows_by_race=rows_by_race)
         ),
+    }
+
+
+def coverage_page(season: Season) -> dict[str, Any]:
+    """How much of each of the season's rounds is known, and what is missing."""
+    races, rows_by_race = season_results(season.year)
+    return {
+        "season": season,
+        "coverage": coverage.season_coverage(races, rows_by_race),
     }
 
 
@@ -229,22 +271,33 @@ def home_page(season: Season | None) -> dict[str, Any]:
 
 def race_page(race: Race, *, class_code: str) -> dict[str, Any]:
     """The race page's classification, shown rows (of one class when
-    `class_code` names one), podiums, stories, grid and notes.
+    `class_code` names one), podiums, stories, grid, notes, race facts and
+    the sources cited.
 
-    `selected_class` is the class shown, or "" for all.
+    `selected_class` is the class shown, or "" for all. Sources are numbered
+    in the order the page first shows them: the race facts, then the shown
+    rows in official order (sorting the table keeps the numbers).
+    `race` must come `with_facts()`.
     """
     rows = scored_classification(race)
     classes = list(CarClass.objects.all())
     selected = class_code if class_code in {c.code for c in classes} else ""
     shown = [r for r in rows if not selected or r.entry.car_class.code == selected]
+    citations = Citations()
+    facts = race_facts(race, rows, citations)
     return {
         "rows": rows,
         "shown_rows": shown,
+        "race_facts": facts,
+        "references": cite_rows(shown, citations),
+        "sources": citations.sources,
         "classes": classes,
         "selected_class": selected,
+        "coverage": coverage.race_coverage(race, rows, race.class_counts.all()),
         "winners": classification.class_winners(rows),
         "podiums": classification.podiums(rows),
         "stories": [row for row in rows if hasattr(row.entry, "story")],
+        "noted_rows": [row for row in shown if row.entry.note],
         "grid": sorted(
             (row for row in rows if row.entry.grid), key=lambda r: r.entry.grid
         ),
@@ -254,14 +307,42 @@ def race_page(race: Race, *, class_code: str) -> dict[str, Any]:
 
 
 def race_sheet(race: Race) -> dict[str, Any]:
-    """The printed classification sheet's rows, notes and field count."""
+    """The printed classification sheet's rows, notes, field count and the
+    links to the sources of the race's facts."""
     rows = scored_classification(race)
     return {
         "rows": rows,
         "points_notes": points_notes(rows),
         "field": classification.count_field(race, rows),
         "noted_rows": [row for row in rows if row.entry.note],
+        "fact_links": race.source_links.select_related("source"),
     }
+
+
+@dataclass
+class RaceSources:
+    """The sources a race's rows and facts cite, numbered for one page."""
+
+    citations: Citations
+    # Each row's references, by entry id.
+    of_rows: dict[int, list[Reference]]
+    # The references of the race's own facts: pole, fastest lap, reported
+    # entries and finishers.
+    of_facts: list[Reference]
+
+
+def cite_race_sources(
+    rows: Iterable[ClassifiedEntry], fact_links: Iterable[RaceSource]
+) -> RaceSources:
+    """Number the sources of the rows, in the order given, then those of the
+    race's facts. Rows need their entries' source links loaded
+    (`with_sources()`), and the fact links their sources."""
+    citations = Citations()
+    of_rows = {
+        row.entry.pk: citations.cite(row.entry.source_links.all()) for row in rows
+    }
+    of_facts = citations.cite(fact_links)
+    return RaceSources(citations=citations, of_rows=of_rows, of_facts=of_facts)
 
 
 def points_notes(rows: Iterable[ScoredEntry]) -> list[str]:

@@ -27,6 +27,14 @@ class StandingsSitemap(Sitemap):
         return reverse("races:standings", kwargs={"year": item.year})
 
 
+class CoverageSitemap(Sitemap):
+    def items(self):
+        return Season.objects.all()
+
+    def location(self, item):
+        return reverse("races:coverage", kwargs={"year": item.year})
+
+
 class RaceSitemap(Sitemap):
     def items(self):
         return Race.objects.select_related("season")
@@ -56,6 +64,7 @@ SITEMAPS = {
     "pages": StaticViewSitemap,
     "seasons": SeasonSitemap,
     "standings": StandingsSitemap,
+    "coverage": CoverageSitemap,
     "races": RaceSitemap,
     "drivers": DriverSitemap,
     "teams": TeamSitemap,

@@ -149,11 +149,22 @@ def remark(cell: str) -> str:
     return "" if text.startswith("(") else text
 
 
-def resolve_code(token: str, known: set[str]) -> tuple[str, str]:
-    """The known code and note a `src` token names, e.g. 'cavac' -> the
-    Mosport page's code; SourceListError if it names none."""
+def read_token(token: str) -> tuple[str, str]:
+    """The code and note of a `src` token, the files' other spellings of
+    codes resolved: 'cavac' -> the Mosport page's code, and a token the
+    list itself writes with a remark ('zoompics-2004almo(seed)') -> its code
+    alone, as the remark says nothing about the row."""
+    token = token.strip()
+    if token in aliases.SOURCE_CODES:
+        return aliases.SOURCE_CODES[token], ""
     code, note = split_code(token)
-    code = aliases.SOURCE_CODES.get(code, code)
+    return aliases.SOURCE_CODES.get(code, code), note
+
+
+def resolve_code(token: str, known: set[str]) -> tuple[str, str]:
+    """The known code and note a `src` token names; SourceListError if it
+    names none."""
+    code, note = read_token(token)
     if code not in known:
         raise SourceListError(f"source {code!r} is not in the list of sources")
     return code, note

@@ -13,12 +13,16 @@ from django_tables2.data import TableListData
 from django_tables2.utils import OrderBy
 
 from . import html
+from .citations import Reference
 from .classification import BLOCK_ORDER, UNKNOWN_LAST, ClassifiedEntry
 from .models import Entry
+from .race_facts import stated_gap_sort_value
 from .standings import Outcome, ScoredEntry
 from .text import spreadsheet_cell
+from .timing import shown_gap, stated_gap
 
 UNKNOWN = "–"
+DRIVERS_NOT_KNOWN = html.DRIVERS_NOT_KNOWN
 WRAPPING = {"td": {"class": "wrap-cell"}}
 
 # Blocks of a printed classification sheet, in order, with their headings.
@@ -57,6 +61,15 @@ def car_number_value(number: str) -> tuple[int, str] | None:
     return (int(digits) if digits else UNKNOWN_LAST, number)
 
 
+def story_subject(row: ClassifiedEntry) -> str:
+    """Whose story a story link opens, for its accessible name."""
+    if row.entry.car_number:
+        return f"car {row.entry.car_number}"
+    if row.drivers or row.entry.team:
+        return f"{row.label}'s car"
+    return "the car whose number is not known"
+
+
 def name_or_none(value: object) -> str | None:
     return str(value).casefold() if value else None
 
@@ -73,6 +86,7 @@ SORT_VALUES: dict[str, Callable[[ScoredEntry], Any]] = {
     "tyre": lambda row: name_or_none(row.entry.tyre and row.entry.get_tyre_display()),
     "laps": lambda row: row.entry.laps,
     "laps_behind": lambda row: row.laps_behind_class_leader,
+    "stated_gap": lambda row: stated_gap_sort_value(row.entry),
     "status": lambda row: BLOCK_ORDER[row.entry.status],
     "points": lambda row: (
         row.score.points if row.score and row.score.is_known else None
@@ -159,6 +173,13 @@ class ResultsTable(tables.Table):
         "Behind class leader",
         accessor="laps_behind_class_leader",
     )
+    # The gap as a source states it; the exports have their own gap column.
+    stated_gap = tables.Column(
+        "Gap",
+        empty_values=(),
+        exclude_from_export=True,
+        attrs={"th": {"class": "num"}, "td": {"class": "num gap-cell"}},
+    )
     status = tables.Column(
         "Status",
         accessor="entry__status",
@@ -175,9 +196,18 @@ class ResultsTable(tables.Table):
         }
         empty_text = "No cars are entered for this race yet."
 
-    def __init__(self, *args, caption: str = "Classification", **kwargs):
+    def __init__(
+        self,
+        *args,
+        caption: str = "Classification",
+        references: dict[int, list[Reference]] | None = None,
+        **kwargs,
+    ):
+        """`references` are each entry's (by id) footnotes, shown after its
+        drivers."""
         super().__init__(*args, **kwargs)
         self.caption = caption
+        self.references = references or {}
 
     def body_rows(self) -> list[tuple[str, list[tuple[str, str]]]]:
         """Each row as (row attributes, [(cell attributes, cell HTML)]).
@@ -212,17 +242,21 @@ class ResultsTable(tables.Table):
         return format_html('<a href="{}">{}</a>', value.get_absolute_url(), value)
 
     def render_drivers(self, value, record):
-        links = html.driver_links(value)
+        """The crew, then the row's footnotes and its story link: in the
+        wrapping drivers cell they widen no column."""
+        cell = html.crew_links(value)
+        if references := self.references.get(record.entry.pk):
+            cell = format_html(
+                '{} <span class="refs">{}</span>', cell, html.references(references)
+            )
         if not hasattr(record.entry, "story"):
-            return links
+            return cell
         return format_html(
             '{}<a class="story-link" href="#{}">Story'
             '<span class="visually-hidden"> of {}</span></a>',
-            links,
+            cell,
             record.entry.story_anchor,
-            f"car {record.entry.car_number}"
-            if record.entry.car_number
-            else f"{record.label}'s car",
+            story_subject(record),
         )
 
     def render_tyre(self, record):
@@ -234,6 +268,9 @@ class ResultsTable(tables.Table):
         if value == 0:
             return "Same lap"
         return f"+{value} lap" if value == 1 else f"+{value} laps"
+
+    def render_stated_gap(self, record):
+        return shown_gap(record.entry) or UNKNOWN
 
     def render_status(self, record):
         return record.entry.status_label
@@ -261,6 +298,8 @@ class ResultsPrintTable(ResultsTable):
     template prints each block under its own heading.
     """
 
+    sources = tables.Column("Sources", accessor="entry", default=UNKNOWN)
+
     class Meta(ResultsTable.Meta):
         orderable = False
         template_name = "includes/print_table.html"
@@ -270,6 +309,8 @@ class ResultsPrintTable(ResultsTable):
         }
 
     def __init__(self, *args, **kwargs):
+        # `references` (results.cite_race_sources) fill the Sources column
+        # here, rather than following the status as links.
         super().__init__(*args, **kwargs)
         # A class per column (col-laps, ...), so the sheet can size each one.
         for bound_column in self.columns.iterall():
@@ -291,12 +332,16 @@ class ResultsPrintTable(ResultsTable):
         return str(value)
 
     def render_drivers(self, value):
-        return " / ".join(driver.full_name for driver in value)
+        return " / ".join(driver.full_name for driver in value) or DRIVERS_NOT_KNOWN
 
     def render_laps_behind(self, value, record):
         if record.is_class_winner:
             return "Class winner"
         return super().render_laps_behind(value, record)
+
+    def render_sources(self, value):
+        numbers = sorted(ref.number for ref in self.references.get(value.pk, []))
+        return ", ".join(str(number) for number in numbers) or UNKNOWN
 
     def render_points(self, value):
         if not value.is_known:
@@ -327,6 +372,8 @@ class ResultsExportTable(ResultsTable):
     """
 
     reason = tables.Column("Reason", accessor="entry__reason")
+    gap = tables.Column("Gap", accessor="entry")
+    sources = tables.Column("Sources", accessor="entry")
 
     class Meta(ResultsTable.Meta):
         orderable = False
@@ -345,6 +392,8 @@ class ResultsExportTable(ResultsTable):
             "status",
             "reason",
             "points",
+            "gap",
+            "sources",
         )
 
     def __init__(self, *args, export_format: str = "json", **kwargs):
@@ -389,3 +438,10 @@ class ResultsExportTable(ResultsTable):
 
     def value_points(self, value):
         return value.points if value and value.is_known else None
+
+    def value_gap(self, value):
+        return stated_gap(value)
+
+    def value_sources(self, value):
+        codes = [link.source.code for link in value.source_links.all()]
+        return "; ".join(codes) or None

@@ -61,3 +61,32 @@ def average_speed_mph(
 
 def mph_to_kmh(mph: Decimal) -> Decimal:
     return (mph * KM_PER_MILE).quantize(Decimal("0.1"), ROUND_HALF_UP)
+
+
+def stated_gap(entry) -> str | None:
+    """A row's gap as its source states it, or None when none is stated.
+
+    '2:45:13.916 (race time)' on a winner's row, '5 laps', '1.4 s', or
+    '22 laps to GTS winner' when the source measures to the class winner.
+    """
+    if entry.race_time is not None:
+        return f"{format_time(entry.race_time)} (race time)"
+    if entry.gap_laps is not None:
+        gap = "1 lap" if entry.gap_laps == 1 else f"{entry.gap_laps} laps"
+    elif entry.gap_time is not None:
+        gap = format_gap_time(entry.gap_time)
+    else:
+        return None
+    if entry.is_gap_to_class_winner:
+        return f"{gap} to {entry.car_class.code} winner"
+    return gap
+
+
+def shown_gap(entry) -> str:
+    """The stated gap as the results table shows it: the race time alone,
+    gaps with a plus ('+5 laps', '+1.4 s', '+22 laps to GTS winner'); ""
+    when none is stated."""
+    if entry.race_time is not None:
+        return format_time(entry.race_time)
+    gap = stated_gap(entry)
+    return f"+{gap}" if gap else ""

@@ -43,7 +43,8 @@ urlpatterns = [
         name="circuit-detail",
     ),
     path("<int:year>/", views.SeasonDetailView.as_view(), name="season-detail"),
-    # Before the race pattern, so that "standings" is not read as a race slug.
+    # Before the race pattern, so that "standings" and "coverage" are not read
+    # as race slugs.
     path("<int:year>/standings/", views.StandingsView.as_view(), name="standings"),
     path(
         "<int:year>/standings/print/",
@@ -55,6 +56,7 @@ urlpatterns = [
         views.StandingsPdfView.as_view(),
         name="standings-pdf",
     ),
+    path("<int:year>/coverage/", views.CoverageView.as_view(), name="coverage"),
     path("<int:year>/<slug:slug>/", views.RaceDetailView.as_view(), name="race-detail"),
     path("<int:year>/<slug:slug>/card.png", views.race_card, name="race-card"),
     path(

@@ -80,6 +80,18 @@ class StandingsPdfView(PdfMixin, StandingsPrintView):
         return f"{name}-{variant}.pdf" if variant else f"{name}.pdf"
 
 
+class CoverageView(TemplateView):
+    """What is known of each round of a season, and what would complete it."""
+
+    template_name = "races/coverage.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        season = get_object_or_404(Season, year=self.kwargs["year"])
+        context.update(results.coverage_page(season))
+        return context
+
+
 class HomeView(TemplateView):
     template_name = "races/home.html"
 
@@ -120,6 +132,13 @@ class RaceDetailView(RaceMixin, DetailView):
     template_name = "races/race_detail.html"
     query_parameters = {CLASS_FILTER_PARAM: None, "sort": None}
 
+    def get_object(self, queryset=None):
+        return get_object_or_404(
+            Race.objects.for_detail().with_facts(),
+            season__year=self.kwargs["year"],
+            slug=self.kwargs["slug"],
+        )
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         race = self.object
@@ -136,6 +155,7 @@ class RaceDetailView(RaceMixin, DetailView):
             ClassificationData(page["shown_rows"]),
             caption=caption,
             exclude=() if race.points_scale else ("points",),
+            references=page["references"],
         )
         RequestConfig(self.request, paginate=False).configure(table)
         url = self.request.build_absolute_uri(race.get_absolute_url())
@@ -172,13 +192,18 @@ class RaceResultsPrintView(RaceMixin, DetailView):
         caption = f"{race.short_name} {race.season.year} classification"
         if not race.is_complete:
             caption += " (partial: only the cars our sources name)"
+        rows = in_sheet_order(sheet["rows"])
+        # Numbered down the sheet, so the footnotes read in order.
+        sources = results.cite_race_sources(rows, sheet["fact_links"])
         context.update(
             sheet,
             table=ResultsPrintTable(
-                in_sheet_order(sheet["rows"]),
+                rows,
                 caption=caption,
+                references=sources.of_rows,
                 exclude=() if race.points_scale else ("points",),
             ),
+            sources=sources,
             generated_at=timezone.now(),
         )
         return context

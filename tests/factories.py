@@ -14,10 +14,13 @@ from races.models import (
     Crew,
     Driver,
     Entry,
+    EntrySource,
     Manufacturer,
     PointsScale,
     Race,
+    RaceSource,
     Season,
+    Source,
     Story,
     Team,
 )
@@ -241,6 +244,31 @@ def inline_prefix(data: dict, slug: str) -> str:
         if name.startswith("entries-") and name.endswith("-slug") and value == slug:
             return name.removesuffix("slug")
     raise KeyError(slug)
+
+
+# Sources and the rows that cite them.
+
+
+def make_source(code: str = "", **overrides) -> Source:
+    """A source with a title, publisher, URL and what it gave unless overridden."""
+    code = code or unique("src")
+    fields = {
+        "title": f"Report {code}",
+        "publisher": "Test Press",
+        "url": f"https://example.org/{code}",
+        "gave": "Finishing order and laps.",
+    }
+    fields.update(overrides)
+    return Source.objects.create(code=code, **fields)
+
+
+def cite(item: Entry | Race, *sources: Source, note: str = "") -> None:
+    """Link an entry's result, or a race's own facts, to the sources."""
+    for source in sources:
+        if isinstance(item, Entry):
+            EntrySource.objects.create(entry=item, source=source, note=note)
+        else:
+            RaceSource.objects.create(race=item, source=source, note=note)
 
 
 def photo_bytes(

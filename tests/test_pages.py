@@ -153,6 +153,7 @@ def test_sitemap_lists_every_public_page(client, race):
         expected |= {obj.get_absolute_url() for obj in model.objects.all()}
     expected.add(reverse("races:season-detail", kwargs={"year": race.season.year}))
     expected.add(reverse("races:standings", kwargs={"year": race.season.year}))
+    expected.add(reverse("races:coverage", kwargs={"year": race.season.year}))
     assert locations == expected
 
 

@@ -228,7 +228,8 @@ def test_print_view_query_count_does_not_grow_with_entries(
     url = reverse(
         "races:race-results-print", kwargs={"year": race.season.year, "slug": race.slug}
     )
-    with django_assert_max_num_queries(3):
+    # The race, its entries, their crews and sources, its facts' sources.
+    with django_assert_max_num_queries(5):
         client.get(url)
 
 

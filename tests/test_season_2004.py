@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from races import standings
+from races import results, standings
 from races.classification import classify
 from races.models import CarClass, Entry, PointsScale, Race, Season, Source, Story
 from races.source_list import resolve_codes
@@ -459,3 +459,14 @@ def test_season_2004_mid_ohio_cars_beyond_the_scale_or_under_70_percent_say_why(
     outcomes = {row.entry.position: row.score.outcome for row in scored}
     assert outcomes[22] == Outcome.TOO_SHORT  # GT 11th on 69 laps of 113
     assert outcomes[26] == Outcome.NOT_STARTED
+
+
+def test_season_2004_coverage_counts_every_reported_entry(db):
+    season = Season.objects.get(year=SEASON_YEAR)
+    found = results.coverage_page(season)["coverage"]
+    facts = read_csv("race_facts.csv")
+    assert found.reported_entries == sum(int(row["entries"]) for row in facts) == 257
+    assert found.known_entries == Entry.objects.filter(race__season=season).count()
+    for row, item in zip(facts, found.rounds, strict=True):
+        assert item.reported_entries == int(row["entries"])
+        assert item.known_winners == len(item.classes_run)

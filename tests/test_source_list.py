@@ -84,3 +84,9 @@ def test_average_speed_is_distance_over_time():
     time = datetime.timedelta(hours=2, minutes=45, seconds=13.916)
     assert str(average_speed_mph(124, Decimal("2.25"), time)) == "101.3"
     assert average_speed_mph(0, Decimal("2.25"), time) is None
+
+
+def test_the_lists_own_remark_on_a_code_is_no_note_of_the_row():
+    refs = resolve_codes("zoompics-2004almo(seed)", {"zoompics-2004almo"})
+
+    assert refs == [("zoompics-2004almo", "")]

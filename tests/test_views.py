@@ -132,6 +132,15 @@ def test_partial_round_says_how_much_is_known(client, race):
     assertContains(response, "We know 2 of the 27 cars that started")
 
 
+def test_partial_round_counts_the_known_cars_against_those_entered(client, race):
+    partial = make_partial_race(race.season, reported_starters=27)
+    Race.objects.filter(pk=partial.pk).update(reported_entries=44)
+    response = client.get(partial.get_absolute_url())
+    assertContains(response, "We know 2 of the 44 cars entered")
+    text = " ".join(response.content.decode().split())
+    assert "2 cars known of 44 entered; 27 started" in text
+
+
 def test_complete_round_has_no_partial_notice(client, race_url):
     assertNotContains(client.get(race_url), "Partial classification")
 
@@ -199,11 +208,11 @@ def test_race_page_query_count_does_not_grow_with_entries(
     for position in range(1, 4):
         make_entry(race, position=position)
     url = race.get_absolute_url()
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(7):
         client.get(url)
     for position in range(4, 40):
         make_entry(race, "GT", position=position)
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(7):
         response = client.get(url)
     assert len(result_rows(response)) == 39
 
@@ -392,7 +401,7 @@ def add_synthetic_rounds(season, rounds: int = 12, cars: int = 30) -> None:
             )
 
 
-STANDINGS_QUERY_BUDGET = 4  # season, races, entries, crews
+STANDINGS_QUERY_BUDGET = 5  # season, races, entries, crews, class counts
 
 
 def test_standings_stay_within_a_query_budget(

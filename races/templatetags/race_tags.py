@@ -20,6 +20,9 @@ def markdown(text: str) -> str:
 
 register.filter("class_badge", html.class_badge)
 register.filter("driver_links", html.driver_links)
+register.filter("crew_links", html.crew_links)
+register.filter("references", html.references)
+register.filter("external_link", html.external_link)
 
 
 @register.filter

@@ -3,11 +3,12 @@
     manage.py import_season_results --season 2004 ../shared/data/alms2004
 
 Reads results/NN-*.csv from a folder laid out like shared/data/alms2004 and
-imports each file into round NN as `import_results` does: entries are
-matched by slug and only the facts of the classification change, so race
-reports, stories, entry notes and class rules are kept. Every round is
-imported or none is. `make data` runs it over fixtures/, loaded into a
-scratch database, and exports the result back to fixtures/.
+imports each file into round NN as `import_results` does: each round's
+classification becomes the file's rows (cars matched by number, slug, or
+class and crew), so race reports, stories, entry notes and class rules are
+kept. Every round is imported or none is. To fill in a season from a new
+pass of data without replacing anything, use `merge_season_data` (what
+`make data` runs).
 """
 
 import re
