@@ -13,7 +13,7 @@ PYTHON ?= $(shell for candidate in python3.13 python3.12 python3 python; do \
 	then echo $$candidate; break; fi; done)
 
 .PHONY: help install setup run test lint format check typecheck static data bench bench-pdf soak crawl \
-	clean
+	backup clean
 
 help:
 	@echo "make run    set up and serve the site at http://127.0.0.1:$(PORT)"
@@ -27,6 +27,7 @@ help:
 	@echo "make bench-pdf  time the Mid-Ohio results PDF"
 	@echo "make soak   a minute of mixed load and editing on 127.0.0.1 (scratch site)"
 	@echo "make crawl  save every page, export, PDF and API answer to var/crawl/$(CRAWL_LABEL)"
+	@echo "make backup write the database and var/media to var/backups/ (restore: manage.py restore)"
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	@if [ -z "$(PYTHON)" ]; then \
@@ -112,6 +113,11 @@ soak: install
 CRAWL_LABEL ?= after
 crawl: install
 	$(PY) bench/crawl.py --label $(CRAWL_LABEL)
+
+# The database (SQLite) and uploaded media in one archive under var/backups/;
+# `$(PY) manage.py restore var/backups/<archive>` reads it back.
+backup: install
+	$(PY) manage.py backup
 
 clean:
 	rm -rf $(VENV) var

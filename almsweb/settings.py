@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "axes",
     "races",
     "corrections",
+    "photos",
 ]
 
 MIDDLEWARE = [
@@ -229,8 +230,30 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = VAR_DIR / "static"
+# Uploaded photos: files under var/media, served by the site itself
+# (photos/media.py). Past one machine, S3-compatible object storage through
+# django-storages (not installed by default: pip install django-storages[s3]).
+MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", VAR_DIR / "media"))
+MEDIA_URL = os.environ.get("DJANGO_MEDIA_URL", "/media/")
+MEDIA_CDN_DOMAIN = os.environ.get("DJANGO_MEDIA_CDN_DOMAIN", "")
+if MEDIA_BUCKET := os.environ.get("DJANGO_MEDIA_S3_BUCKET", ""):
+    MEDIA_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": MEDIA_BUCKET,
+            "endpoint_url": os.environ.get("DJANGO_MEDIA_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("DJANGO_MEDIA_S3_REGION") or None,
+            # The CDN's host name: pages link there, not to the bucket.
+            "custom_domain": MEDIA_CDN_DOMAIN or None,
+            "querystring_auth": False,
+            "file_overwrite": False,
+            "object_parameters": {"CacheControl": "max-age=31536000, immutable"},
+        },
+    }
+else:
+    MEDIA_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": MEDIA_STORAGE,
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
@@ -256,7 +279,9 @@ SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF, CSP.NONCE],
     "style-src": [CSP.SELF, CSP.NONCE],
-    "img-src": [CSP.SELF, "data:"],
+    # Photos come from the CDN when media lives in object storage.
+    "img-src": [CSP.SELF, "data:"]
+    + ([f"https://{MEDIA_CDN_DOMAIN}"] if MEDIA_CDN_DOMAIN else []),
     "object-src": [CSP.NONE],
     "base-uri": [CSP.NONE],
     "form-action": [CSP.SELF],

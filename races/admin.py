@@ -24,6 +24,8 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
+from photos.inlines import PhotoInline
+
 from . import gaps, history
 from .checks import CarResult, classification_problems
 from .editing import VersionCheckedForm, stale_message_lines
@@ -843,7 +845,7 @@ class RaceAdmin(
         ),
         EDITOR_NOTE_FIELDSET,
     ]
-    inlines = [EntryInline, ClassCountInline, RaceSourceInline]
+    inlines = [EntryInline, ClassCountInline, RaceSourceInline, PhotoInline]
     actions = ["mark_provisional", "mark_official"]
 
     def get_urls(self):

@@ -23,6 +23,8 @@ from ninja import Field, NinjaAPI, Path, Schema
 from ninja.errors import HttpError
 from ninja.pagination import PageNumberPagination, paginate
 
+from photos.api import PhotoOut, photos_of_race
+
 from . import standings
 from .classification import ClassifiedEntry
 from .models import Driver, Race, Season, Team
@@ -233,6 +235,7 @@ class RaceDetail(RaceSummary):
         description="Every source the classification rows and the race's facts "
         "cite, in the order of first citation."
     )
+    photos: list[PhotoOut]
 
 
 class SeasonOut(Schema):
@@ -592,6 +595,7 @@ def get_race(request, year: int, slug: str = Slug):
         "classification": [classification_row(row) for row in rows],
         **race_facts(race),
         "sources": [source_data(cited.source) for cited in cited.citations.sources],
+        "photos": photos_of_race(race, [row.entry for row in rows]),
     }
 
 

@@ -1,6 +1,8 @@
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
+from photos.sitemaps import PhotoSitemap
+
 from .models import CarModel, Circuit, Driver, Race, Season, Team
 
 
@@ -74,4 +76,5 @@ SITEMAPS = {
     "teams": TeamSitemap,
     "cars": CarModelSitemap,
     "circuits": CircuitSitemap,
+    "photos": PhotoSitemap,
 }

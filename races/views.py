@@ -9,6 +9,7 @@ from django_tables2 import RequestConfig
 from django_tables2.export import TableExport
 
 from almsweb.renders import bounded_render
+from photos.gallery import card_photo, race_photos
 
 from . import results, search
 from .cards import race_card_png
@@ -166,6 +167,7 @@ class RaceDetailView(RaceMixin, DetailView):
             structured_data=results.race_structured_data(
                 race, page["winners"], url=url
             ),
+            race_photos=race_photos(race),
         )
         return context
 
@@ -321,7 +323,8 @@ def race_card(request, year, slug):
     """The race's share card (Open Graph image) as a PNG."""
     race = get_object_or_404(Race.objects.for_detail(), season__year=year, slug=slug)
     winners = results.race_winners(race)
-    return HttpResponse(race_card_png(race, winners), content_type="image/png")
+    card = race_card_png(race, winners, photo=card_photo(race))
+    return HttpResponse(card, content_type="image/png")
 
 
 def class_colours_css(request):

@@ -269,3 +269,56 @@ def cite(item: Entry | Race, *sources: Source, note: str = "") -> None:
             EntrySource.objects.create(entry=item, source=source, note=note)
         else:
             RaceSource.objects.create(race=item, source=source, note=note)
+
+
+def photo_bytes(
+    width: int = 1200,
+    height: int = 800,
+    image_format: str = "JPEG",
+    *,
+    colour: str = "#3a6ea5",
+    exif=None,
+) -> bytes:
+    """A generated image (never a real photograph): a plain field with a
+    lighter block in the top-left corner, so orientation can be checked."""
+    import io
+
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (width, height), colour)
+    ImageDraw.Draw(image).rectangle((0, 0, width // 4, height // 4), fill="#f0e060")
+    output = io.BytesIO()
+    options = {"exif": exif} if exif is not None else {}
+    image.save(output, format=image_format, **options)
+    return output.getvalue()
+
+
+def photo_upload(name: str = "photo.jpg", content: bytes | None = None, **kwargs):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    content = photo_bytes(**kwargs) if content is None else content
+    return SimpleUploadedFile(name, content, content_type="image/jpeg")
+
+
+def make_photo(race: Race, **overrides):
+    """A photo of the race with its files stored, as an editor's upload makes it."""
+    from photos.images import clean_image, make_renditions, store_original
+    from photos.models import Licence, Photo
+
+    upload = overrides.pop("upload", None) or photo_upload()
+    clean = clean_image(upload)
+    fields = {
+        "alt_text": "A blue field with a yellow block in the top left corner",
+        "caption": unique("Generated test picture"),
+        "credit": "Test Photographer",
+        "licence": Licence.CC_BY,
+        **overrides,
+    }
+    return Photo.objects.create(
+        race=race,
+        original=store_original(clean),
+        width=clean.width,
+        height=clean.height,
+        renditions=make_renditions(clean),
+        **fields,
+    )

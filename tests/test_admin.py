@@ -61,7 +61,7 @@ def test_race_admin_shows_entries_inline(admin_client, race):
 def test_editors_group_may_change_season_data_only():
     permissions = Permission.objects.filter(group__name="Editors")
     assert permissions.filter(codename="change_entry").exists()
-    assert {p.content_type.app_label for p in permissions} == {"races"}
+    assert {p.content_type.app_label for p in permissions} == {"races", "photos"}
 
 
 def test_editors_group_may_change_points_scales():

@@ -162,8 +162,8 @@ def test_race_endpoint_query_count_is_constant(
     client, django_assert_max_num_queries, race
 ):
     # The race, its counts per class, its facts' sources, its entries, their
-    # crews and their sources.
-    with django_assert_max_num_queries(6):
+    # crews and their sources, and its photos.
+    with django_assert_max_num_queries(7):
         client.get(race_path(race))
 
 

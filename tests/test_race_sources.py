@@ -174,8 +174,9 @@ def make_sourced_race(cars: int, sources) -> Race:
     return race
 
 
-# race, its sources, its class counts, entries, crews, entry sources, classes
-RACE_PAGE_QUERY_BUDGET = 7
+# race, its sources, its class counts, entries, crews, entry sources, classes,
+# photos
+RACE_PAGE_QUERY_BUDGET = 8
 
 
 @pytest.mark.parametrize("cars", [3, 30])
@@ -228,8 +229,8 @@ def test_team_page_says_when_drivers_are_not_known(client):
 
 
 # competitor, its entries, their races' entries, crews and sources, and the
-# season's standings (races, entries, crews)
-COMPETITOR_PAGE_QUERY_BUDGET = 8
+# season's standings (races, entries, crews), the photos they appear in
+COMPETITOR_PAGE_QUERY_BUDGET = 9
 
 
 @pytest.mark.parametrize("page", ["driver", "team"])

@@ -54,7 +54,7 @@ def pdf_renders(monkeypatch):
 def card_renders(monkeypatch):
     calls = []
 
-    def fake_card(race, winners):
+    def fake_card(race, winners, photo=None):
         calls.append(race)
         return b"\x89PNG stand-in"
 
