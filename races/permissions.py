@@ -23,6 +23,8 @@ SEASON_DATA_MODELS = [
     "racesource",
     "classcount",
 ]
+# Models of other apps that editors look after like season data, by app.
+OTHER_APPS_MODELS = {"photos": ["photo"]}
 ACTIONS = ["add", "change", "delete", "view"]
 # A season goes with its points scales and class regulations, which "Recently
 # deleted" does not bring back.
@@ -32,6 +34,7 @@ ADMINISTRATOR_ONLY = {"delete_season"}
 def sync_editors_group(apps, schema_editor=None):
     """Create the Editors group with exactly the season data permissions."""
     from django.contrib.auth.management import create_permissions
+    from django.db.models import Q
 
     for app_config in apps.get_app_configs():
         app_config.models_module = True
@@ -43,8 +46,8 @@ def sync_editors_group(apps, schema_editor=None):
     codenames = {
         f"{a}_{m}" for m in SEASON_DATA_MODELS for a in ACTIONS
     } - ADMINISTRATOR_ONLY
-    group.permissions.set(
-        Permission.objects.filter(
-            content_type__app_label="races", codename__in=codenames
-        )
-    )
+    wanted = Q(content_type__app_label="races", codename__in=codenames)
+    for app_label, models in OTHER_APPS_MODELS.items():
+        other = {f"{a}_{m}" for m in models for a in ACTIONS}
+        wanted |= Q(content_type__app_label=app_label, codename__in=other)
+    group.permissions.set(Permission.objects.filter(wanted))

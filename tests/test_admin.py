@@ -64,6 +64,19 @@ def test_editors_group_may_change_season_data_only():
     assert {p.content_type.app_label for p in permissions} == {"races", "photos"}
 
 
+def test_syncing_the_editors_group_keeps_the_photo_permissions():
+    from django.apps import apps
+
+    from races.permissions import sync_editors_group
+
+    sync_editors_group(apps)
+
+    permissions = Permission.objects.filter(group__name="Editors")
+    assert {"add_photo", "change_photo", "delete_photo", "view_photo"} <= set(
+        permissions.values_list("codename", flat=True)
+    )
+
+
 def test_editors_group_may_change_points_scales():
     permissions = Permission.objects.filter(group__name="Editors")
     assert {"add_pointsscale", "change_pointsscale", "delete_pointsscale"} <= set(
