@@ -15,6 +15,10 @@ logged-in user (a made-up session cookie is no way around the cache), and
 stored only when it is a plain 200 that set no cookie, used no CSRF token or
 CSP nonce and was not seen by a logged-in user, so a cached page never
 carries one visitor's data to another. The admin is never cached.
+
+A stored page keeps Brotli and gzip copies of text (almsweb/compression.py),
+made once when it is stored; each request is served the copy it accepts,
+under that copy's own ETag, with `Vary: Accept-Encoding`.
 """
 
 import time
@@ -27,8 +31,14 @@ from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpResponse, QueryDict
 from django.urls import Resolver404, resolve, reverse
-from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.cache import (
+    get_conditional_response,
+    patch_cache_control,
+    patch_vary_headers,
+)
 from django.utils.http import http_date
+
+from .compression import compressed_copies, is_compressible, preferred_encoding
 
 DATA_VERSION_KEY = "data-version"
 SECOND = 1_000_000_000  # in the data version's unit, nanoseconds
@@ -183,11 +193,10 @@ class PublicPageCacheMiddleware:
                 # Drop the oldest (dicts keep insertion order).
                 self.local_pages.pop(next(iter(self.local_pages)), None)
             self.local_pages[key] = stored
-        status, headers, content = stored
-        response = HttpResponse(content, status=status, headers=headers)
+        response = served_copy(request, stored)
         return get_conditional_response(
             request,
-            etag=headers["ETag"],
+            etag=response["ETag"],
             last_modified=version // SECOND,
             response=response,
         )
@@ -227,10 +236,29 @@ class PublicPageCacheMiddleware:
         # Browsers and CDNs may keep the page, but ask each time whether it
         # is still current (a cheap 304 when it is).
         patch_cache_control(response, public=True, max_age=0, must_revalidate=True)
-        stored = (response.status_code, dict(response.headers.items()), content)
+        copies = {}
+        if is_compressible(response.get("Content-Type", ""), content):
+            copies = compressed_copies(content)
+            patch_vary_headers(response, ["Accept-Encoding"])
+        stored = (response.status_code, dict(response.headers.items()), content, copies)
         if cache.add(key, stored, timeout=settings.PAGE_CACHE_SECONDS):
             return stored
         return cache.get(key) or stored
+
+
+def served_copy(request, stored: tuple) -> HttpResponse:
+    """The stored page in the encoding the request prefers, with that copy's
+    own ETag (a validator names exact bytes)."""
+    status, headers, content, copies = stored
+    encoding = preferred_encoding(
+        request.headers.get("Accept-Encoding", ""), tuple(copies)
+    )
+    response = HttpResponse(content, status=status, headers=headers)
+    if encoding is not None:
+        response.content = copies[encoding]
+        response["Content-Encoding"] = encoding
+        response["ETag"] = headers["ETag"][:-1] + f'-{encoding}"'
+    return response
 
 
 def strong_etag(content: bytes, version: int) -> str:
