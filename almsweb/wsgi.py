@@ -10,4 +10,4 @@ application = get_wsgi_application()
 # Import every view now (the URLconf pulls in WeasyPrint, the charts, the
 # API): with gunicorn's preload_app the workers are forked with them loaded,
 # rather than the first visitor of each worker waiting 1.5 s for the imports.
-get_resolver().url_patterns
+_views = get_resolver().url_patterns

@@ -223,7 +223,9 @@ def test_schemathesis_finds_no_undeclared_answer(
         suppress_health_check=list(HealthCheck),
     )
     def call_and_validate(case):
-        case.call_and_validate()
+        # The WSGI transport hands over the body as sent; schemathesis would
+        # ask for gzip like a browser and then fail to read it.
+        case.call_and_validate(headers={"Accept-Encoding": "identity"})
 
     call_and_validate()
 
