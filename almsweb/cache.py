@@ -258,6 +258,8 @@ def served_copy(request, stored: tuple) -> HttpResponse:
         response.content = copies[encoding]
         response["Content-Encoding"] = encoding
         response["ETag"] = headers["ETag"][:-1] + f'-{encoding}"'
+        # The stored headers give the plain page's length.
+        response["Content-Length"] = str(len(response.content))
     return response
 
 

@@ -50,6 +50,8 @@ def test_each_compressed_copy_decompresses_to_the_plain_page(client, url):
     assert gzip_copy["Content-Encoding"] == "gzip"
     assert decoded(brotli_copy) == decoded(gzip_copy) == plain.content
     assert len(brotli_copy.content) < len(plain.content) / 3
+    for copy in (plain, brotli_copy, gzip_copy):
+        assert int(copy["Content-Length"]) == len(copy.content)
 
 
 def test_compressed_pages_vary_on_accept_encoding(client):
