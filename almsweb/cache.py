@@ -249,7 +249,9 @@ class PublicPageCacheMiddleware:
 def served_copy(request, stored: tuple) -> HttpResponse:
     """The stored page in the encoding the request prefers, with that copy's
     own ETag (a validator names exact bytes)."""
-    status, headers, content, copies = stored
+    # A page stored by the code before compressed copies has none.
+    status, headers, content, *rest = stored
+    copies = rest[0] if rest else {}
     encoding = preferred_encoding(
         request.headers.get("Accept-Encoding", ""), tuple(copies)
     )

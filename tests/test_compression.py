@@ -131,3 +131,14 @@ def test_page_with_a_csrf_token_is_neither_cached_nor_compressed(client):
 )
 def test_preferred_encoding_follows_the_accept_encoding_header(header, encoding):
     assert preferred_encoding(header, ("br", "gzip")) == encoding
+
+
+def test_a_page_stored_without_compressed_copies_is_served_plain(rf):
+    # As stored by the code before compressed copies (three parts, not four).
+    stored = (200, {"ETag": '"1-abc"', "Content-Type": "text/html"}, b"<p>old</p>")
+    request = rf.get("/", headers={"accept-encoding": "br, gzip"})
+
+    response = page_cache.served_copy(request, stored)
+
+    assert response.content == b"<p>old</p>"
+    assert "Content-Encoding" not in response
