@@ -22,6 +22,7 @@ under that copy's own ETag, with `Vary: Accept-Encoding`.
 """
 
 import time
+from functools import lru_cache
 from hashlib import md5
 from importlib import import_module
 
@@ -133,16 +134,9 @@ def page_query(request) -> str | None:
     A view names them in `query_parameters`, a dict of parameter name to a
     function that normalises its value (None keeps the value as sent).
     """
-    try:
-        match = resolve(request.path_info)
-    except Resolver404:
-        return None
-    view = getattr(match.func, "view_class", match.func)
-    parameters = getattr(view, "query_parameters", None)
+    parameters = declared_parameters(request.path_info)
     if parameters is None:
-        if match.namespace not in PAGES_WITH_DECLARED_PARAMETERS:
-            return None
-        parameters = {}
+        return None
     query = QueryDict(mutable=True)
     for name, normalise in sorted(parameters.items()):
         value = request.GET.get(name)
@@ -151,6 +145,21 @@ def page_query(request) -> str | None:
         if value is not None:
             query[name] = value
     return query.urlencode()
+
+
+@lru_cache(maxsize=4096)
+def declared_parameters(path: str) -> dict | None:
+    """The query parameters the view of `path` reads (see `page_query`),
+    looked up once per path: the URLconf never changes while running."""
+    try:
+        match = resolve(path)
+    except Resolver404:
+        return None
+    view = getattr(match.func, "view_class", match.func)
+    parameters = getattr(view, "query_parameters", None)
+    if parameters is None and match.namespace in PAGES_WITH_DECLARED_PARAMETERS:
+        return {}
+    return parameters
 
 
 def keep_only_page_parameters(request) -> None:
