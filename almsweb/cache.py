@@ -42,6 +42,9 @@ from django.utils.http import http_date
 from .compression import compressed_copies, is_compressible, preferred_encoding
 
 DATA_VERSION_KEY = "data-version"
+# The request's WSGI environ names the data version of a page served from
+# the cache under this key (read by almsweb/page_memo.py).
+SERVED_FROM_CACHE = "almsweb.page_version"
 SECOND = 1_000_000_000  # in the data version's unit, nanoseconds
 # Pages of these URL namespaces read no query parameter but those their view
 # names in `query_parameters`; every other parameter is dropped before the
@@ -202,13 +205,16 @@ class PublicPageCacheMiddleware:
                 # Drop the oldest (dicts keep insertion order).
                 self.local_pages.pop(next(iter(self.local_pages)), None)
             self.local_pages[key] = stored
-        response = served_copy(request, stored)
-        return get_conditional_response(
+        response = get_conditional_response(
             request,
-            etag=response["ETag"],
+            etag=(copy := served_copy(request, stored))["ETag"],
             last_modified=version // SECOND,
-            response=response,
+            response=copy,
         )
+        if response.status_code == 200:
+            # For almsweb.page_memo: this answer may be sent again as it is.
+            request.META[SERVED_FROM_CACHE] = version
+        return response
 
     def may_use_cache(self, request) -> bool:
         if self.admin_prefix is None:

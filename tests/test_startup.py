@@ -5,18 +5,17 @@ in gunicorn's master), and the season's main pages in the page cache
 
 import subprocess
 import sys
-from contextlib import contextmanager
 
 import pytest
-from django.core.signals import request_finished
 from django.core.wsgi import get_wsgi_application
-from django.db import close_old_connections
 from django.template import engines
 from django.template.base import Template
 from django.urls import clear_url_caches
 from django.urls.resolvers import URLResolver
 
 from almsweb import startup
+
+from .wsgi import connections_kept_in_test_transaction
 
 
 def test_loading_the_wsgi_app_imports_every_view_module():
@@ -93,17 +92,6 @@ def test_without_warm_up_a_first_request_does_that_work(
 
     assert counted_startup_work["url tables"] > 0
     assert counted_startup_work["templates"] > 0
-
-
-@contextmanager
-def connections_kept_in_test_transaction():
-    # As Django's test client does: the test's transaction must outlive the
-    # request's end.
-    request_finished.disconnect(close_old_connections)
-    try:
-        yield
-    finally:
-        request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
