@@ -13,7 +13,7 @@ PYTHON ?= $(shell for candidate in python3.13 python3.12 python3 python; do \
 	then echo $$candidate; break; fi; done)
 
 .PHONY: help install lock setup run test lint format check typecheck static data bench bench-pdf soak crawl \
-	backup clean
+	backup clean lighthouse
 
 help:
 	@echo "make run    set up and serve the site at http://127.0.0.1:$(PORT)"
@@ -26,6 +26,7 @@ help:
 	@echo "make data   merge the facts and sources of $(SHARED_DATA) into fixtures/"
 	@echo "make bench  load-test production serving on 127.0.0.1 (about 2 minutes)"
 	@echo "make bench-pdf  time the Mid-Ohio results PDF"
+	@echo "make lighthouse Lighthouse's mobile performance score of the main pages"
 	@echo "make soak   a minute of mixed load and editing on 127.0.0.1 (scratch site)"
 	@echo "make crawl  save every page, export, PDF and API answer to var/crawl/$(CRAWL_LABEL)"
 	@echo "make backup write the database and var/media to var/backups/ (restore: manage.py restore)"
@@ -120,6 +121,14 @@ bench: setup
 	@command -v wrk >/dev/null || { apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
 	$(PY) bench/run.py
+
+# Lighthouse's mobile performance score of the main pages (bench/lighthouse.py);
+# Lighthouse itself (about 180 MB) goes to var/lighthouse on first use.
+LIGHTHOUSE_VERSION := 13.5.0
+lighthouse: setup
+	@test -x var/lighthouse/node_modules/.bin/lighthouse || npm install --silent --no-audit \
+		--no-fund --prefix var/lighthouse lighthouse@$(LIGHTHOUSE_VERSION)
+	$(PY) bench/lighthouse.py
 
 # A minute of cached pages, uncacheable sheet requests and an editor saving
 # every second, against a scratch site in var/soak: p99, errors, lost edits.
