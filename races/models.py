@@ -828,20 +828,38 @@ class Race(PlainTextModel, NaturalKeyModel, EditVersioned):
             )
 
 
+def crew_in_order() -> Prefetch:
+    """Each entry's crew with their drivers, as the list `entry.crew_in_order`
+    (`Entry.crew_drivers` reads it). A list rather than the `crew` manager's
+    cache: that builds a queryset per entry, a good part of the time a
+    season's hundreds of entries took to load."""
+    return Prefetch(
+        "crew", queryset=Crew.objects.select_related("driver"), to_attr="crew_in_order"
+    )
+
+
 class EntryQuerySet(NaturalKeyQuerySet):
     def for_results_table(self):
         """Entries with race (season, circuit, points scale), class, team, car,
         ordered crew and story."""
         return self.select_related(
-            "race__season",
-            "race__circuit",
-            "race__points_scale",
-            "car_class",
-            "team",
-            "car_model__manufacturer",
-            "story",
-        ).prefetch_related(
-            Prefetch("crew", queryset=Crew.objects.select_related("driver"))
+            "race__season", "race__circuit", "race__points_scale"
+        ).for_race_table()
+
+    def for_race_table(self):
+        """Entries with class, team, car, ordered crew and story, for one
+        race's table: read through `race.entries`, every entry holds that
+        race object rather than a copy joined in for each."""
+        return self.select_related(
+            "car_class", "team", "car_model__manufacturer", "story"
+        ).prefetch_related(crew_in_order())
+
+    def for_season_tables(self):
+        """Entries with class, team and ordered crew: what the standings,
+        calendars and coverage read. Their races are not joined; see
+        `results.season_entries`."""
+        return self.select_related("car_class", "team").prefetch_related(
+            crew_in_order()
         )
 
     def with_sources(self):
@@ -1056,8 +1074,12 @@ class Entry(PlainTextModel, NaturalKeyModel, EditVersioned):
 
     @property
     def crew_drivers(self) -> list[Driver]:
-        """Drivers in driving order; uses the prefetched crew when present."""
-        return [member.driver for member in self.crew.all()]
+        """Drivers in driving order; uses the prefetched crew when present
+        (`crew_in_order`)."""
+        crew = getattr(self, "crew_in_order", None)
+        if crew is None:
+            crew = self.crew.all()
+        return [member.driver for member in crew]
 
     def clean(self):
         errors = {}
