@@ -243,14 +243,19 @@ def standings_page(season: Season) -> dict[str, Any]:
     scales: dict[Any, list[Race]] = {}
     for race in counting:
         scales.setdefault(race.points_scale, []).append(race)
+    classes = class_charts(
+        standings.season_standings(races=races, rows_by_race=rows_by_race)
+    )
     return {
         "season": season,
         "races": counting,
         "partial_races": [race for race in counting if not race.is_complete],
         "coverage": coverage.season_coverage(races, rows_by_race),
         "scales": sorted(scales.items(), key=lambda item: item[1][0].round_number),
-        "classes": class_charts(
-            standings.season_standings(races=races, rows_by_race=rows_by_race)
+        "classes": classes,
+        # Defined once for all the charts.
+        "chart_markers": (
+            charts.marker_shapes() if any(item["lines"] for item in classes) else []
         ),
     }
 
