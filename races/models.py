@@ -833,8 +833,12 @@ def crew_in_order() -> Prefetch:
     (`Entry.crew_drivers` reads it). A list rather than the `crew` manager's
     cache: that builds a queryset per entry, a good part of the time a
     season's hundreds of entries took to load."""
+    # Ordered within each entry only: Crew's own ordering goes through the
+    # entry to its race and season, three joins a prefetch has no use for.
     return Prefetch(
-        "crew", queryset=Crew.objects.select_related("driver"), to_attr="crew_in_order"
+        "crew",
+        queryset=Crew.objects.select_related("driver").order_by("order"),
+        to_attr="crew_in_order",
     )
 
 
@@ -864,11 +868,9 @@ class EntryQuerySet(NaturalKeyQuerySet):
 
     def with_sources(self):
         """Entries with their source links and sources (`entry.source_links`)."""
-        return self.prefetch_related(
-            Prefetch(
-                "source_links", queryset=EntrySource.objects.select_related("source")
-            )
-        )
+        # Ordered within each entry only (see crew_in_order).
+        links = EntrySource.objects.select_related("source").order_by("source__code")
+        return self.prefetch_related(Prefetch("source_links", queryset=links))
 
 
 class Entry(PlainTextModel, NaturalKeyModel, EditVersioned):

@@ -50,7 +50,9 @@ def season_entries(races: list[Race]) -> list[Entry]:
     loading them several times faster.
     """
     by_id = {race.pk: race for race in races}
-    entries = list(Entry.objects.filter(race__in=races).for_season_tables())
+    # In no order: classification orders each race's entries itself, and
+    # Entry's ordering would join the race and season back in.
+    entries = list(Entry.objects.filter(race__in=races).for_season_tables().order_by())
     for entry in entries:
         entry.race = by_id[entry.race_id]
     return entries
