@@ -30,15 +30,16 @@ def driver_links(drivers) -> SafeString:
 
 def references(refs) -> SafeString:
     """Footnote links to the sources listed at the foot of the page: '[1][4]'
-    on screen, in number order, 'source 1: <title>' to a screen reader."""
+    on screen, in number order, 'source 1: <title>' to a screen reader.
+
+    The name is the link's label rather than hidden text around the number:
+    a race page has dozens of these, and that made four extra elements each.
+    """
     in_order = sorted(refs, key=lambda ref: ref.number)
     return format_html_join(
         "",
-        '<a class="ref" href="#{}"><span aria-hidden="true">[</span>'
-        '<span class="visually-hidden">source </span>{}'
-        '<span class="visually-hidden">: {}</span>'
-        '<span aria-hidden="true">]</span></a>',
-        ((ref.anchor, ref.number, ref.source) for ref in in_order),
+        '<a class="ref" href="#{}" aria-label="source {}: {}">[{}]</a>',
+        ((ref.anchor, ref.number, ref.source, ref.number) for ref in in_order),
     )
 
 
