@@ -7,6 +7,7 @@ of an official sheet (`SHEET_BLOCKS`); rows are `standings.ScoredEntry`.
 import inspect
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlencode
 
 import django_tables2 as tables
 from django.utils.html import conditional_escape, format_html
@@ -236,6 +237,42 @@ class ResultsTable(tables.Table):
         super().__init__(*args, **kwargs)
         self.caption = caption
         self.references = references or {}
+
+    def header_cells(self) -> SafeString:
+        """The column headings: a sortable column's is a link that sorts by
+        it (the other way round when already sorted so), keeping the page's
+        other query parameters, as django-tables2's `querystring_replace`.
+
+        Built here for the same reason as the rows (`body_rows`). The table
+        must have been configured with the request (`RequestConfig`).
+        """
+        cells = []
+        for column in self.columns:
+            order = column.order_by_alias
+            sorted_by = ""
+            if column.is_ordered:
+                sorted_by = "descending" if order.is_descending else "ascending"
+            heading = column.header
+            if column.orderable:
+                query = dict(self.request.GET)
+                query[self.prefixed_order_by_field] = order.next
+                arrow = {"": "", "ascending": " ▲", "descending": " ▼"}[sorted_by]
+                heading = format_html(
+                    '<a href="?{}#results">{}<span class="sort-hint" '
+                    'aria-hidden="true">{}</span></a>',
+                    urlencode(query, doseq=True),
+                    heading,
+                    arrow,
+                )
+            cells.append(
+                format_html(
+                    '<th scope="col" {}{}>{}</th>',
+                    mark_safe(column.attrs["th"].as_html()),
+                    format_html(' aria-sort="{}"', sorted_by) if sorted_by else "",
+                    heading,
+                )
+            )
+        return mark_safe("".join(cells))
 
     def body_rows(self) -> list[SafeString]:
         """Each row as one line of HTML, its first cell the row's header.
