@@ -570,7 +570,13 @@ class Driver(PlainTextModel, NaturalKeyModel):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("races:driver-detail", kwargs={"slug": self.slug})
+        # A race page links each of its drivers in the results, the podiums,
+        # the stories and the grid: reverse() once per driver object (and
+        # slug), not four times.
+        if self.__dict__.get("_url_slug") != self.slug:
+            self._url = reverse("races:driver-detail", kwargs={"slug": self.slug})
+            self._url_slug = self.slug
+        return self._url
 
     @property
     def full_name(self) -> str:

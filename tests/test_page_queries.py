@@ -113,3 +113,12 @@ def test_crews_read_in_bulk_come_in_driving_order(client, race):
     assert race_page.index("Firstdriver") < race_page.index("Seconddriver")
     coverage = reverse("races:coverage", kwargs={"year": race.season.year})
     assert "Firstdriver / Seconddriver" in client.get(coverage).content.decode()
+
+
+def test_driver_link_follows_a_changed_slug():
+    # A driver's page address is worked out once per driver object: it must
+    # still follow the slug.
+    driver = make_driver("Renamed")
+    first = driver.get_absolute_url()
+    driver.slug = "someone-else"
+    assert driver.get_absolute_url() == "/drivers/someone-else/" != first
