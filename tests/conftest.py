@@ -10,8 +10,7 @@ from django.conf import settings as django_settings
 from django.core.cache import cache
 from django.core.management import call_command
 
-from races.fixtures import FIXTURE_NAME, models_in_dependency_order
-from races.history import record_current_state
+from races.fixtures import models_in_dependency_order
 from races.models import DatabaseMarker
 
 from .factories import make_editor
@@ -43,12 +42,13 @@ def django_db_setup(django_db_setup, django_db_blocker):
     fixture round trip (test_fixtures, test_load_fixtures), the commands that
     re-import or copy it (test_commands, the admin's CSV re-import) and tests
     that use a committed round only as a page to serve (test_sheet_cache).
+    Loaded by `load_fixtures`, as `make run` loads it, so tests of what an
+    editor does to a loaded season start from here.
     Behaviour tests build their own races with tests/factories.py, most of
     them on an `empty_database`.
     """
     with django_db_blocker.unblock():
-        call_command("loaddata", FIXTURE_NAME, verbosity=0)
-        record_current_state()
+        call_command("load_fixtures", verbosity=0)
 
 
 @pytest.fixture(autouse=True)
