@@ -9,6 +9,7 @@ import redis
 from django.conf import settings as django_settings
 from django.core.cache import cache
 from django.core.management import call_command
+from django.test import override_settings
 
 from races.fixtures import models_in_dependency_order
 from races.models import DatabaseMarker
@@ -105,9 +106,9 @@ def file_cache_folder(tmp_path_factory):
         yield tmp_path_factory.mktemp("cache")
 
 
-@pytest.fixture(scope="session")
-def test_cache_settings(file_cache_folder) -> dict:
-    """A cache of this test process's own.
+@pytest.fixture(scope="session", autouse=True)
+def own_cache(file_cache_folder) -> dict:
+    """A cache of this test process's own, from the start of the session.
 
     Parallel workers (pytest-xdist) and a running `make run` share the cache
     configured in settings; each test empties its cache, so it must empty
@@ -117,8 +118,12 @@ def test_cache_settings(file_cache_folder) -> dict:
     configured = django_settings.CACHES["default"]
     if configured["BACKEND"] == REDIS_CACHE:
         worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
-        return {**configured, "KEY_PREFIX": f"almsweb-tests-{worker}"}
-    return {**configured, "LOCATION": file_cache_folder}
+        own = {**configured, "KEY_PREFIX": f"almsweb-tests-{worker}"}
+    else:
+        own = {**configured, "LOCATION": file_cache_folder}
+    with override_settings(CACHES={"default": own}):
+        yield own
+        empty_cache(own)
 
 
 @functools.cache
@@ -139,12 +144,11 @@ def empty_cache(cache_settings: dict) -> None:
 
 
 @pytest.fixture(autouse=True)
-def empty_page_cache(settings, test_cache_settings):
+def empty_page_cache(own_cache):
     """Each test starts with no cached pages."""
-    settings.CACHES = {"default": test_cache_settings}
-    empty_cache(test_cache_settings)
+    empty_cache(own_cache)
     yield
-    empty_cache(test_cache_settings)
+    empty_cache(own_cache)
 
 
 @pytest.fixture
