@@ -76,7 +76,7 @@ node_modules/.installed: package.json package-lock.json
 
 test: setup node_modules/.installed
 	$(PY) -m pytest
-	$(PY) -m pytest tests/browser --run-browser-tests
+	$(PY) -m pytest tests/browser --run-browser-tests --numprocesses=0
 
 # The hooks of .pre-commit-config.yaml on every file (ruff, django-upgrade,
 # djhtml), then the type check.

@@ -9,8 +9,8 @@ from pytest_django.asserts import assertContains, assertNotContains
 from races.models import CarClass, Entry, Race
 
 from .factories import (
+    add_full_field,
     make_classified_race,
-    make_driver,
     make_entry,
     make_points_scale,
     make_race,
@@ -390,17 +390,8 @@ def test_standings_ignore_a_race_that_does_not_count(client, race, standings_url
 
 def add_synthetic_rounds(season, rounds: int = 12, cars: int = 30) -> None:
     """More rounds, each with a full field of new drivers and teams."""
-    classes = ["LMP1", "LMP2", "GTS", "GT"]
     for _ in range(rounds):
-        race = make_race(season=season)
-        for position in range(1, cars + 1):
-            make_entry(
-                race,
-                classes[position % 4],
-                position=position,
-                laps=200 - position,
-                drivers=[make_driver(), make_driver()],
-            )
+        add_full_field(make_race(season=season), cars)
 
 
 STANDINGS_QUERY_BUDGET = 5  # season, races, entries, crews, class counts
