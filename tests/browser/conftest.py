@@ -2,18 +2,25 @@
 
 They run in their own pytest process (`make test` does this) because
 live_server needs transactional tests, whose flushes would empty the
-database shared by the other tests. Each test loads the fixtures itself
-(the `site` fixture).
+database shared by the other tests. One browser serves the whole session
+(pytest-playwright's `browser`), and each test gets the 2004 season back
+from a snapshot taken once (the `site` fixture).
 """
 
 import os
 import shutil
+import sqlite3
+import time
+from io import StringIO
 from pathlib import Path
 
 import pytest
 from django.apps import apps as django_apps
+from django.core.cache import cache
 from django.core.management import call_command
+from django.db import connection
 
+from almsweb.cache import DATA_VERSION_KEY, SECOND
 from races.permissions import sync_editors_group
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -60,27 +67,78 @@ def browser_type_launch_args():
     }
 
 
-@pytest.fixture
-def site(live_server):
-    """The live server's base URL, with the 2004 season and the Editors group.
-
-    Transactional tests flush every table, so both are put back each time.
-    """
+def load_season():
+    """The 2004 season and the Editors group, as `make run` has them."""
     sync_editors_group(django_apps)
     # As `make run` does: load, and give every row a first history record.
-    call_command("load_fixtures", verbosity=0)
-    return live_server.url
+    call_command("load_fixtures", verbosity=0, stdout=StringIO())
+
+
+class SeasonSnapshot:
+    """The database with the 2004 season, kept to be put back before each
+    test (live_server's tests are transactional: each ends by emptying
+    every table).
+
+    On SQLite, the tests' in-memory database, it is a copy made with
+    SQLite's backup API and copied back in milliseconds; elsewhere the
+    season is loaded again, in seconds.
+    """
+
+    def __init__(self):
+        load_season()
+        self.copy = None
+        if connection.vendor == "sqlite" and connection.is_in_memory_db():
+            connection.ensure_connection()
+            self.copy = sqlite3.connect(":memory:", check_same_thread=False)
+            connection.connection.backup(self.copy)
+
+    def restore(self):
+        if self.copy is not None:
+            connection.ensure_connection()
+            self.copy.backup(connection.connection)
+        else:
+            load_season()
+
+
+@pytest.fixture(scope="session")
+def season_snapshot(django_db_setup, django_db_blocker):
+    # The session's database holds the season (tests/conftest.py) until the
+    # first transactional test ends.
+    with django_db_blocker.unblock():
+        return SeasonSnapshot()
+
+
+@pytest.fixture(scope="session")
+def data_versions_used():
+    return [0]
 
 
 @pytest.fixture
-def screenshot(page, request):
-    """Save a full-page screenshot for people to look at (var/screenshots/)."""
+def site(live_server, season_snapshot, data_versions_used):
+    """The live server's base URL, with the 2004 season and the Editors group."""
+    season_snapshot.restore()
+    # The server keeps pages in memory by data version (almsweb/cache.py):
+    # each test starts a version later than any an earlier test used, so no
+    # page of an earlier test's data is ever served to this one.
+    first = max(time.time_ns(), data_versions_used[-1] + SECOND)
+    cache.set(DATA_VERSION_KEY, first, timeout=None)
+    yield live_server.url
+    data_versions_used.append(cache.get(DATA_VERSION_KEY) or first)
+
+
+@pytest.fixture
+def screenshot(request):
+    """Save a full-page screenshot for people to look at (var/screenshots/),
+    in CSS pixels: a phone's screenshot is as wide as the phone's screen."""
 
     def take(name: str, of=None):
-        """`of` is the page to take, when the test opened its own (a phone)."""
+        """`of` is the page to take, when the test opened its own (a phone);
+        otherwise the test's `page`."""
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        (of or page).screenshot(
-            path=SCREENSHOTS / f"{request.node.name}-{name}.png", full_page=True
+        (of or request.getfixturevalue("page")).screenshot(
+            path=SCREENSHOTS / f"{request.node.name}-{name}.png",
+            full_page=True,
+            scale="css",
         )
 
     return take

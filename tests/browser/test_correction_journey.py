@@ -1,13 +1,15 @@
 """A fan's correction, from the race page to the changelog, in a real browser."""
 
+import urllib.error
+import urllib.request
+
 import pytest
 from django.contrib.auth.models import Group, User
 from playwright.sync_api import expect
 
 from races.models import Entry
 
-from .conftest import NODE_MODULES
-from .test_quality_gates import AXE, VNU, serious_violations
+from .checkers import needs_axe, needs_vnu, nu_errors, serious_violations
 
 PASSWORD = "a-long-editor-pass-phrase"
 MOSPORT = "/2004/mosport/"
@@ -75,7 +77,8 @@ def test_a_fans_missing_car_number_reaches_the_race_page_and_changelog(
     expect(page.get_by_role("heading", level=1)).to_contain_text("is with the editors")
     screenshot("sent")
 
-    editor = browser.new_context().new_page()
+    editor_context = browser.new_context()
+    editor = editor_context.new_page()
     log_in(editor, site)
     editor.get_by_role("link", name="1 new suggestion from fans to review").click()
     editor.get_by_role("link", name="#1", exact=True).click()
@@ -83,6 +86,7 @@ def test_a_fans_missing_car_number_reaches_the_race_page_and_changelog(
     screenshot("review", of=editor)
     editor.get_by_role("button", name="Accept and apply").click()
     expect(editor.locator(".messagelist")).to_contain_text(f"is now “{number}”")
+    editor_context.close()
 
     page.goto(f"{site}{MOSPORT}")
     expect(number_cell(page, car)).to_have_text(number)
@@ -93,75 +97,48 @@ def test_a_fans_missing_car_number_reaches_the_race_page_and_changelog(
     expect(change).to_contain_text("IMSA timing sheet, Mosport 2004")
     expect(change).not_to_contain_text("maria")
     screenshot("changelog")
-    phone = browser.new_context(viewport={"width": 390, "height": 844}).new_page()
-    phone.goto(f"{site}/changes/")
-    screenshot("changelog-phone", of=phone)
+    with browser.new_context(viewport={"width": 390, "height": 844}) as phone_context:
+        phone = phone_context.new_page()
+        phone.goto(f"{site}/changes/")
+        screenshot("changelog-phone", of=phone)
 
 
 def test_the_new_pages_have_no_serious_accessibility_violation(site, browser):
-    if not AXE.exists():
-        pytest.skip("axe-core is missing: run `npm ci` (make test does)")
-    axe_source = AXE.read_text()
-    page = browser.new_context().new_page()
+    needs_axe()
     problems = {}
-    for path in [
-        "/corrections/new/?about=race:2004/mosport",
-        "/corrections/new/?about=driver:jj-lehto",
-        "/corrections/new/?about=nothing",
-        "/changes/",
-    ]:
-        page.goto(f"{site}{path}")
-        problems[path] = serious_violations(page, axe_source)
-    page.goto(f"{site}/corrections/new/?about=race:2004/mosport")
-    page.get_by_role("button", name="Send the suggestion").click()
-    problems["form with errors"] = serious_violations(page, axe_source)
-    log_in(page, site)
-    page.goto(f"{site}/admin/corrections/correction/")
-    problems["queue"] = serious_violations(page, axe_source)
+    with browser.new_context() as context:
+        page = context.new_page()
+        for path in [
+            "/corrections/new/?about=race:2004/mosport",
+            "/corrections/new/?about=driver:jj-lehto",
+            "/corrections/new/?about=nothing",
+            "/changes/",
+        ]:
+            page.goto(f"{site}{path}")
+            problems[path] = serious_violations(page)
+        page.goto(f"{site}/corrections/new/?about=race:2004/mosport")
+        page.get_by_role("button", name="Send the suggestion").click()
+        problems["form with errors"] = serious_violations(page)
+        log_in(page, site)
+        page.goto(f"{site}/admin/corrections/correction/")
+        problems["queue"] = serious_violations(page)
     assert {path: found for path, found in problems.items() if found} == {}
 
 
 def test_the_new_pages_are_valid_html(site, tmp_path):
-    import json
-    import shutil
-    import subprocess
-    import urllib.error
-    import urllib.request
-
-    if not VNU.exists():
-        pytest.skip("vnu-jar is missing: run `npm ci` (make test does)")
-    if shutil.which("java") is None:
-        pytest.skip("Java is missing: apt-get install default-jre-headless")
-    files = {}
-    for index, path in enumerate(
-        [
-            "/corrections/new/?about=race:2004/mosport",
-            "/corrections/new/?about=circuit:mosport-international-raceway",
-            "/corrections/new/?about=race:nothing",
-            "/changes/",
-            MOSPORT,
-        ]
-    ):
+    needs_vnu()
+    pages = {}
+    for path in [
+        "/corrections/new/?about=race:2004/mosport",
+        "/corrections/new/?about=circuit:mosport-international-raceway",
+        "/corrections/new/?about=race:nothing",
+        "/changes/",
+        MOSPORT,
+    ]:
         try:
             with urllib.request.urlopen(f"{site}{path}") as response:
-                body = response.read()
+                pages[path] = response.read()
         except urllib.error.HTTPError as error:  # the 400 page is checked too
             assert error.code == 400, path
-            body = error.read()
-        target = tmp_path / f"page-{index}.html"
-        target.write_bytes(body)
-        files[str(target)] = path
-    result = subprocess.run(
-        ["java", "-jar", str(VNU), "--errors-only", "--format", "json", *files],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    messages = json.loads(result.stderr or '{"messages": []}')["messages"]
-    errors = [
-        f"{files.get(m['url'].removeprefix('file:'), m['url'])}: {m['message']}"
-        for m in messages
-        if m.get("type") == "error"
-    ]
-    assert errors == []
-    assert NODE_MODULES.exists()
+            pages[path] = error.read()
+    assert nu_errors(pages, tmp_path) == []

@@ -76,39 +76,39 @@ def test_unknown_page_is_a_helpful_404(site, page, screenshot):
 
 
 def test_phone_results_table_scrolls_with_position_in_view(site, browser, screenshot):
-    context = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True)
-    page = context.new_page()
-    page.goto(f"{site}{MID_OHIO_URL}")
-    region = page.locator(".table-scroll").filter(has=page.locator("table.results"))
-    page_width = page.evaluate("document.documentElement.scrollWidth")
-    assert page_width <= PHONE["width"], "the page itself must not scroll sideways"
-    assert region.evaluate("el => el.scrollWidth > el.clientWidth")
-    region.evaluate("el => el.scrollLeft = el.scrollWidth")
-    first_cell = page.locator("#car-38 th")
-    box = first_cell.bounding_box()
-    assert 0 <= box["x"] < PHONE["width"], "the position column stays in view"
-    screenshot("phone-mid-ohio", of=page)
-    context.close()
+    with browser.new_context(
+        viewport=PHONE, device_scale_factor=2, is_mobile=True
+    ) as phone:
+        page = phone.new_page()
+        page.goto(f"{site}{MID_OHIO_URL}")
+        region = page.locator(".table-scroll").filter(has=page.locator("table.results"))
+        page_width = page.evaluate("document.documentElement.scrollWidth")
+        assert page_width <= PHONE["width"], "the page itself must not scroll sideways"
+        assert region.evaluate("el => el.scrollWidth > el.clientWidth")
+        region.evaluate("el => el.scrollLeft = el.scrollWidth")
+        first_cell = page.locator("#car-38 th")
+        box = first_cell.bounding_box()
+        assert 0 <= box["x"] < PHONE["width"], "the position column stays in view"
+        screenshot("phone-mid-ohio", of=page)
 
 
 @pytest.mark.parametrize("path", ["/", "/2004/", "/drivers/marco-werner/"])
 def test_phone_pages_do_not_scroll_sideways(site, browser, path):
-    context = browser.new_context(viewport=PHONE, is_mobile=True)
-    page = context.new_page()
-    page.goto(f"{site}{path}")
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
-    context.close()
+    with browser.new_context(viewport=PHONE, is_mobile=True) as phone:
+        page = phone.new_page()
+        page.goto(f"{site}{path}")
+        page_width = page.evaluate("document.documentElement.scrollWidth")
+    assert page_width <= PHONE["width"]
 
 
 def test_site_works_without_javascript(site, browser):
-    context = browser.new_context(java_script_enabled=False)
-    page = context.new_page()
-    page.goto(f"{site}{MID_OHIO_URL}?class=GTS")
-    assert len(result_ids(page)) == 6
-    page.get_by_role("searchbox", name="Search the site").fill("oconnell")
-    page.get_by_role("button", name="Search").first.click()
-    expect(page.get_by_role("link", name="Johnny O'Connell")).to_be_visible()
-    context.close()
+    with browser.new_context(java_script_enabled=False) as context:
+        page = context.new_page()
+        page.goto(f"{site}{MID_OHIO_URL}?class=GTS")
+        assert len(result_ids(page)) == 6
+        page.get_by_role("searchbox", name="Search the site").fill("oconnell")
+        page.get_by_role("button", name="Search").first.click()
+        expect(page.get_by_role("link", name="Johnny O'Connell")).to_be_visible()
 
 
 def test_no_request_leaves_the_site(site, page):

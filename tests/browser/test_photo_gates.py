@@ -3,9 +3,6 @@ are added to Mid-Ohio, then axe and the Nu checker look at every page that
 shows them, at desktop and phone widths, and the pages are checked for
 layout shift, lazy loading and working without JavaScript."""
 
-import json
-import shutil
-import subprocess
 import urllib.request
 
 import pytest
@@ -13,17 +10,20 @@ import pytest
 from photos.models import Licence
 from tests.factories import make_photo, photo_bytes, photo_upload
 
-from .conftest import NODE_MODULES
-from .test_quality_gates import (
+from .checkers import (
     AXE,
-    AXE_RUN,
-    BLOCKING_IMPACTS,
     VNU,
+    needs_axe,
+    needs_vnu,
+    network_idle,
+    nu_errors,
     serious_violations,
+    serious_violations_of_each,
 )
+from .conftest import NODE_MODULES
 
 WIDTHS = {"desktop": 1280, "phone": 390}
-INLINE = "axe.run(document.getElementById('photos-group')"
+PHOTOS_INLINE = "document.getElementById('photos-group')"
 
 
 @pytest.fixture
@@ -92,54 +92,36 @@ def photo_pages(photo_site) -> list[str]:
 def test_pages_with_photos_have_no_serious_accessibility_violation(
     photo_site, browser, screenshot
 ):
-    if not AXE.exists():
-        pytest.skip("axe-core is missing: run `npm ci` (make test does)")
-    axe_source = AXE.read_text()
+    needs_axe()
+    site = photo_site["url"]
     problems = {}
     for label, width in WIDTHS.items():
-        context = browser.new_context(viewport={"width": width, "height": 900})
-        page = context.new_page()
-        for path in photo_pages(photo_site):
-            page.goto(f"{photo_site['url']}{path}")
-            page.wait_for_load_state("networkidle")
-            found = serious_violations(page, axe_source)
-            if found:
-                problems[f"{path} at {width}px"] = found
-        page.goto(f"{photo_site['url']}{photo_site['race'].get_absolute_url()}")
-        scroll_through(page)
-        screenshot(f"race-{label}", of=page)
-        page.goto(f"{photo_site['url']}{photo_pages(photo_site)[2]}")
-        page.wait_for_load_state("networkidle")
-        screenshot(f"photo-page-{label}", of=page)
-        context.close()
+        with browser.new_context(viewport={"width": width, "height": 900}) as context:
+            found = serious_violations_of_each(
+                context,
+                [f"{site}{path}" for path in photo_pages(photo_site)],
+                settle=network_idle,
+            )
+            problems.update(
+                {f"{url} at {width}px": found for url, found in found.items() if found}
+            )
+            page = context.new_page()
+            page.goto(f"{site}{photo_site['race'].get_absolute_url()}")
+            scroll_through(page)
+            screenshot(f"race-{label}", of=page)
+            page.goto(f"{site}{photo_pages(photo_site)[2]}")
+            network_idle(page)
+            screenshot(f"photo-page-{label}", of=page)
     assert problems == {}
 
 
 def test_pages_with_photos_are_valid_html(photo_site, tmp_path):
-    if not VNU.exists():
-        pytest.skip("vnu-jar is missing: run `npm ci` (make test does)")
-    if shutil.which("java") is None:
-        pytest.skip("Java is missing: apt-get install default-jre-headless")
-    files = {}
-    for index, path in enumerate(photo_pages(photo_site)):
+    needs_vnu()
+    pages = {}
+    for path in photo_pages(photo_site):
         with urllib.request.urlopen(f"{photo_site['url']}{path}") as response:
-            target = tmp_path / f"page-{index}.html"
-            target.write_bytes(response.read())
-            files[f"file:{target}"] = path
-    result = subprocess.run(
-        ["java", "-jar", str(VNU), "--errors-only", "--format", "json"]
-        + [uri.removeprefix("file:") for uri in files],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    messages = json.loads(result.stderr or '{"messages": []}')["messages"]
-    errors = [
-        f"{files.get(m['url'], m['url'])}: {m['message']}"
-        for m in messages
-        if m.get("type") == "error"
-    ]
-    assert errors == []
+            pages[path] = response.read()
+    assert nu_errors(pages, tmp_path) == []
 
 
 def scroll_through(page):
@@ -195,8 +177,7 @@ def test_gallery_and_photo_pages_work_without_javascript(photo_site, browser):
 
 
 def test_admin_photo_pages_have_no_serious_violation(photo_site, browser):
-    if not AXE.exists():
-        pytest.skip("axe-core is missing: run `npm ci` (make test does)")
+    needs_axe()
     from django.contrib.auth.models import Group, Permission, User
 
     editors = Group.objects.get(name="Editors")
@@ -207,36 +188,36 @@ def test_admin_photo_pages_have_no_serious_violation(photo_site, browser):
     )
     user = User.objects.create_user("ed", password="a-long-pass-phrase", is_staff=True)
     user.groups.add(editors)
+    site = photo_site["url"]
     race, photo = photo_site["race"], photo_site["photos"][1]
-    context = browser.new_context()
-    page = context.new_page()
-    page.goto(f"{photo_site['url']}/admin/login/")
-    page.get_by_label("Username").fill("ed")
-    page.get_by_label("Password").fill("a-long-pass-phrase")
-    page.get_by_role("button", name="Log in").click()
-    axe_source = AXE.read_text()
-    page.goto(f"{photo_site['url']}/admin/races/race/{race.pk}/change/")
-    page.wait_for_load_state("networkidle")
-    page.evaluate(axe_source)
-    # Only the photos inline: the rest of the race page is other tests' to judge.
-    results = page.evaluate(AXE_RUN.replace("axe.run(document", INLINE))
-    problems = {
-        "race page, photos inline": [
-            f"{v['id']}: {v['help']} ({len(v['nodes'])}x)"
-            for v in results["violations"]
-            if v["impact"] in BLOCKING_IMPACTS
-        ]
-    }
-    for path in [
-        "/admin/photos/photo/",
-        "/admin/photos/photo/add/",
-        f"/admin/photos/photo/{photo.pk}/change/",
-        f"/admin/photos/photo/{photo.pk}/history/",
-    ]:
-        page.goto(f"{photo_site['url']}{path}")
-        page.wait_for_load_state("networkidle")
-        problems[path] = serious_violations(page, axe_source)
-    context.close()
+    with browser.new_context() as context:
+        page = context.new_page()
+        page.goto(f"{site}/admin/login/")
+        page.get_by_label("Username").fill("ed")
+        page.get_by_label("Password").fill("a-long-pass-phrase")
+        page.get_by_role("button", name="Log in").click()
+        page.wait_for_url(f"{site}/admin/")
+        page.goto(f"{site}/admin/races/race/{race.pk}/change/")
+        network_idle(page)
+        # Only the photos inline: the rest of the race page is other tests' to judge.
+        problems = {
+            "race page, photos inline": serious_violations(page, within=PHOTOS_INLINE)
+        }
+        problems.update(
+            serious_violations_of_each(
+                context,
+                [
+                    f"{site}{path}"
+                    for path in [
+                        "/admin/photos/photo/",
+                        "/admin/photos/photo/add/",
+                        f"/admin/photos/photo/{photo.pk}/change/",
+                        f"/admin/photos/photo/{photo.pk}/history/",
+                    ]
+                ],
+                settle=network_idle,
+            )
+        )
     assert {path: found for path, found in problems.items() if found} == {}
 
 
