@@ -3,7 +3,7 @@ transaction."""
 
 from contextlib import contextmanager
 
-from django.core.signals import request_finished
+from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from django.test import RequestFactory
 
@@ -11,11 +11,13 @@ from django.test import RequestFactory
 @contextmanager
 def connections_kept_in_test_transaction():
     """As Django's test client does: the test's transaction must outlive the
-    end of each request."""
+    start and the end of each request."""
+    request_started.disconnect(close_old_connections)
     request_finished.disconnect(close_old_connections)
     try:
         yield
     finally:
+        request_started.connect(close_old_connections)
         request_finished.connect(close_old_connections)
 
 
