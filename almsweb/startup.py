@@ -86,7 +86,11 @@ def warm_pages(application, host: str) -> list[str]:
     warmed = []
     try:
         for path in main_page_paths():
-            environ = RequestFactory(HTTP_HOST=host).get(path).environ
+            # Over HTTPS where the site insists on it, as visitors come.
+            request = RequestFactory(HTTP_HOST=host).get(
+                path, secure=settings.SECURE_SSL_REDIRECT
+            )
+            environ = request.environ
             if status_of(application, environ).startswith("200"):
                 warmed.append(path)
     except Exception:
@@ -105,7 +109,10 @@ def status_of(application, environ: dict) -> str:
         for _ in body:
             pass
     finally:
-        body.close()  # Django's request_finished: its connections are let go
+        # Django's request_finished: its connections are let go. (An answer
+        # repeated by almsweb.page_memo is a plain list.)
+        if hasattr(body, "close"):
+            body.close()
     return statuses[0]
 
 

@@ -14,6 +14,7 @@ from django.urls import clear_url_caches
 from django.urls.resolvers import URLResolver
 
 from almsweb import startup
+from almsweb.page_memo import PageMemo
 
 from .wsgi import connections_kept_in_test_transaction
 
@@ -106,7 +107,8 @@ def test_warm_pages_caches_the_season_pages_for_a_first_visitor(
     client, closed_connections, django_assert_num_queries
 ):
     with connections_kept_in_test_transaction():
-        warmed = startup.warm_pages(get_wsgi_application(), "testserver")
+        # As gunicorn.conf.py calls it: with almsweb.wsgi's application.
+        warmed = startup.warm_pages(PageMemo(get_wsgi_application()), "testserver")
 
     assert {"/", "/2004/", "/2004/standings/", "/2004/coverage/"} <= set(warmed)
     assert {"/2004/sebring/", "/2004/mid-ohio/", "/2004/laguna-seca/"} <= set(warmed)
