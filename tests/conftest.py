@@ -107,7 +107,7 @@ def file_cache_folder(tmp_path_factory):
 
 
 @pytest.fixture(scope="session", autouse=True)
-def own_cache(file_cache_folder) -> dict:
+def own_cache(file_cache_folder):
     """A cache of this test process's own, from the start of the session.
 
     Parallel workers (pytest-xdist) and a running `make run` share the cache
