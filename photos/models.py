@@ -12,8 +12,8 @@ from django.db import models
 from django.db.models import Count, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
-from simple_history.models import HistoricalRecords
 
+from races.historical_records import HistoricalRecords
 from races.models import CarModel, Driver, Entry, Race, Team
 from races.text import PlainTextModel
 

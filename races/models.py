@@ -10,7 +10,6 @@ The module is long because it holds every model of the app, each QuerySet
 just above its model, as the house style asks.
 """
 
-import functools
 import itertools
 from decimal import Decimal
 
@@ -18,12 +17,12 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Prefetch, Q
-from django.db.models.constants import LOOKUP_SEP
 from django.db.models.functions import Lower, Now
 from django.urls import reverse
 from django.utils.text import slugify
-from simple_history.models import HistoricalRecords
 
+from . import natural_keys
+from .historical_records import HistoricalRecords
 from .slugs import unique_slug
 from .text import PlainTextModel
 
@@ -96,7 +95,7 @@ class NaturalKeyQuerySet(models.QuerySet):
     """
 
     def get_by_natural_key(self, *values):
-        return self.get(**dict(zip(self.model.NATURAL_KEY, values, strict=True)))
+        return natural_keys.find(self, values)
 
 
 class NaturalKeyModel(models.Model):
@@ -115,10 +114,7 @@ class NaturalKeyModel(models.Model):
         abstract = True
 
     def natural_key(self) -> tuple:
-        return tuple(
-            functools.reduce(getattr, lookup.split(LOOKUP_SEP), self)
-            for lookup in self.NATURAL_KEY
-        )
+        return tuple(natural_keys.follow(self, lookup) for lookup in self.NATURAL_KEY)
 
 
 class SeasonQuerySet(NaturalKeyQuerySet):
