@@ -30,6 +30,7 @@ from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse, QueryDict
 from django.urls import Resolver404, resolve, reverse
 from django.utils.cache import (
@@ -38,6 +39,7 @@ from django.utils.cache import (
     patch_vary_headers,
 )
 from django.utils.http import http_date
+from simple_history.models import HistoricalChanges
 
 from .compression import compressed_copies, is_compressible, preferred_encoding
 
@@ -118,6 +120,21 @@ def data_changed(sender, using=None, **kwargs) -> None:
         for _, callback, _ in connection.run_on_commit
     ):
         transaction.on_commit(BumpAfterCommit(), using=using)
+
+
+def watch_for_changes(app_config) -> None:
+    """Connect `data_changed` to every save, delete and many-to-many change
+    of the app's models.
+
+    Not to their historical models (django-simple-history): a historical
+    row is written with each change of its row, which is watched already,
+    and half of all saves would otherwise store a data version twice.
+    """
+    for model in app_config.get_models(include_auto_created=True):
+        if issubclass(model, HistoricalChanges):
+            continue
+        for signal in (post_save, post_delete, m2m_changed):
+            signal.connect(data_changed, sender=model)
 
 
 def has_logged_in_session(request) -> bool:

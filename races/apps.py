@@ -1,6 +1,6 @@
 from django.apps import AppConfig
 from django.db.backends.signals import connection_created
-from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
+from django.db.models.signals import post_migrate
 
 
 class RacesConfig(AppConfig):
@@ -8,7 +8,7 @@ class RacesConfig(AppConfig):
     verbose_name = "Season data"
 
     def ready(self):
-        from almsweb.cache import data_changed
+        from almsweb.cache import data_changed, watch_for_changes
 
         from . import context_processors  # noqa: F401 (connects season_changed)
         from .search import register_sqlite_functions
@@ -19,7 +19,5 @@ class RacesConfig(AppConfig):
         # (admin, commands, fixtures) or a deployment's migrate makes every
         # cached public page stale. QuerySet.update() and bulk_create() send
         # no signals; code using them must call bump_data_version() itself.
-        for model in self.get_models(include_auto_created=True):
-            for signal in (post_save, post_delete, m2m_changed):
-                signal.connect(data_changed, sender=model)
+        watch_for_changes(self)
         post_migrate.connect(data_changed, sender=self)
