@@ -14,6 +14,7 @@ from django.db import transaction
 from races.fixtures import FIXTURE_NAME, holds_season_data
 from races.history import record_current_state
 from races.models import DatabaseMarker
+from races.natural_keys import rows_remembered
 
 
 class Command(BaseCommand):
@@ -45,7 +46,7 @@ class Command(BaseCommand):
                 )
             )
             return
-        with transaction.atomic():
+        with transaction.atomic(), rows_remembered():
             call_command("loaddata", FIXTURE_NAME, verbosity=options["verbosity"])
             # loaddata records no history; a first record of every row lets
             # an editor revert their first change too.
