@@ -12,6 +12,11 @@ PYTHON ?= $(shell for candidate in python3.13 python3.12 python3 python; do \
 	if $$candidate -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; \
 	then echo $$candidate; break; fi; done)
 
+# Python may keep what it compiles (a shell's PYTHONDONTWRITEBYTECODE=1 would
+# have every process compile the site's modules again, and pytest rewrite
+# the tests' asserts again in each worker). __pycache__ is ignored by git.
+unexport PYTHONDONTWRITEBYTECODE
+
 .PHONY: help install lock setup run test lint format check typecheck static data bench bench-pdf soak crawl \
 	backup clean lighthouse
 
@@ -33,7 +38,10 @@ help:
 
 # The locked requirements (requirements*.txt, every package pinned and
 # hashed), installed with uv: the machine's own, or else the locked one from
-# requirements-uv.txt; pip installs them if uv cannot be had.
+# requirements-uv.txt; pip installs them if uv cannot be had. Compiled to
+# bytecode once, as pip does: a process would otherwise compile every module
+# it imports again, a second or two for each manage.py, server and test
+# worker.
 $(VENV)/.installed: requirements.txt requirements-dev.txt requirements-uv.txt
 	@if [ -z "$(PYTHON)" ]; then \
 		echo "Python 3.12 or newer is needed (3.13 preferred)." >&2; \
@@ -44,7 +52,7 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt requirements-uv.txt
 	if [ -z "$$uv" ] && $(PY) -m pip install --quiet --disable-pip-version-check \
 		--require-hashes --requirement requirements-uv.txt; then uv=$(VENV)/bin/uv; fi; \
 	if [ -n "$$uv" ] && "$$uv" pip install --quiet --python $(PY) --require-hashes \
-		--requirement requirements-dev.txt; then echo "Installed with $$uv."; \
+		--compile-bytecode --requirement requirements-dev.txt; then echo "Installed with $$uv."; \
 	else $(PY) -m pip install --quiet --disable-pip-version-check --require-hashes \
 		--requirement requirements-dev.txt; fi
 	@touch $@
