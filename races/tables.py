@@ -4,16 +4,16 @@ The tables sort their rows here (`SORT_VALUES`) and print them in the blocks
 of an official sheet (`SHEET_BLOCKS`); rows are `standings.ScoredEntry`.
 """
 
-import inspect
 from collections.abc import Callable
+from html import escape
 from typing import Any
 from urllib.parse import urlencode
 
 import django_tables2 as tables
-from django.utils.html import conditional_escape, format_html
+from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django_tables2.data import TableListData
-from django_tables2.utils import AttributeDict, OrderBy, computed_values
+from django_tables2.utils import OrderBy
 
 from . import html
 from .citations import Reference
@@ -118,30 +118,20 @@ class NumberColumn(tables.Column):
         super().__init__(*args, **kwargs)
 
 
-class ScreenCell:
-    """How one column's cells are rendered on screen, worked out once per
-    table: the value its accessor finds in the row, or the column's default
-    when empty, through the table's `render_<column>` method if it has one,
-    escaped. As django-tables2 renders a cell, for the columns of
-    `ResultsTable` (none of which links its cells)."""
+def td_attrs(bound_column) -> str:
+    """A column's cell attributes, with their leading space: ' class="num"'."""
+    attrs = bound_column.attrs["td"].as_html()
+    return f" {attrs}" if attrs else ""
 
-    def __init__(self, bound_column):
-        self.accessor = bound_column.accessor
-        self.empty_values = bound_column.column.empty_values
-        self.default = bound_column.default
-        self.render = bound_column.render
-        self.arguments = set(inspect.signature(self.render).parameters)
-        attrs = bound_column.attrs["td"].as_html()
-        self.attrs = mark_safe(f" {attrs}" if attrs else "")
 
-    def content(self, record) -> str:
-        value = self.accessor.resolve(record, quiet=True)
-        if value in self.empty_values:
-            return conditional_escape(self.default)
-        arguments = {"value": value, "record": record}
-        return conditional_escape(
-            self.render(**{name: arguments[name] for name in self.arguments})
-        )
+def text_or_unknown(value: object) -> str:
+    """A plain value as cell content: escaped, or a dash when unknown."""
+    return UNKNOWN if value is None or value == "" else escape(str(value))
+
+
+def link_or_unknown(target) -> str:
+    """A team or car linked to its page, or a dash when unknown."""
+    return UNKNOWN if target is None else html.link(target.get_absolute_url(), target)
 
 
 class ClassificationData(TableListData):
@@ -219,10 +209,6 @@ class ResultsTable(tables.Table):
         orderable = True
         order_by = ("position",)
         attrs = {"class": "results"}
-        row_attrs = {
-            "id": lambda record: record.entry.anchor,
-            "class": lambda record: "class-winner" if record.is_class_winner else None,
-        }
         empty_text = "No cars are entered for this race yet."
 
     def __init__(
@@ -277,76 +263,100 @@ class ResultsTable(tables.Table):
     def body_rows(self) -> list[SafeString]:
         """Each row as one line of HTML, its first cell the row's header.
 
-        Built here rather than cell by cell in the template, and each cell
-        with its column's render method called directly (`ScreenCell`):
-        django-tables2's own cell rendering inspects the render method and
-        the model's fields again for every cell, and was most of the race
-        page's render time.
+        Built here in plain Python, each cell by the table's `cell_<column>`
+        method, rather than cell by cell in the template: django-tables2's
+        own cell rendering (inspecting each column for every cell) and
+        format_html around every value were most of the race page's render
+        time.
         """
-        first, *others = [ScreenCell(column) for column in self.columns]
+        (first, first_attrs), *others = [
+            (getattr(self, f"cell_{column.name}"), td_attrs(column))
+            for column in self.columns
+        ]
         rows = []
-        for row in self.rows:
-            record = row.record
-            attrs = AttributeDict(
-                computed_values(
-                    self.row_attrs, kwargs={"table": self, "record": record}
-                )
-            )
+        for row in self.data:
+            winner = ' class="class-winner"' if row.is_class_winner else ""
+            cells = "".join(f"<td{attrs}>{cell(row)}</td>" for cell, attrs in others)
             rows.append(
-                format_html(
-                    '<tr {}><th scope="row"{}>{}</th>{}</tr>',
-                    attrs.as_html(),
-                    first.attrs,
-                    first.content(record),
-                    mark_safe(
-                        "".join(
-                            f"<td{cell.attrs}>{cell.content(record)}</td>"
-                            for cell in others
-                        )
-                    ),
+                mark_safe(
+                    f'<tr id="{escape(row.entry.anchor)}"{winner}><th scope="row"'
+                    f"{first_attrs}>{first(row)}</th>{cells}</tr>"
                 )
             )
         return rows
 
-    # Cells are built with format_html rather than templates: rendering a
-    # template per cell made the table most of the race page's render time.
-    def render_car_class(self, value):
-        return format_html(
-            '<span class="class-badge class-{}">{}</span>',
-            value.code.lower(),
-            value.code,
-        )
+    # The screen's cells, each as escaped HTML (see body_rows).
+    def cell_position(self, row: ScoredEntry) -> str:
+        return text_or_unknown(row.entry.position)
 
-    def render_team(self, value):
-        return format_html('<a href="{}">{}</a>', value.get_absolute_url(), value)
+    def cell_car_class(self, row: ScoredEntry) -> str:
+        return html.class_badge(row.entry.car_class)
 
-    def render_car(self, value):
-        return format_html('<a href="{}">{}</a>', value.get_absolute_url(), value)
+    def cell_class_position(self, row: ScoredEntry) -> str:
+        return text_or_unknown(row.class_position)
 
-    def render_drivers(self, value, record):
+    def cell_points(self, row: ScoredEntry) -> str:
+        score = row.score
+        if score is None or not score.is_known:
+            return UNKNOWN
+        if score.outcome == Outcome.TOO_SHORT:
+            return (
+                f'0 <span class="points-note">(under {escape(score.share_label)})'
+                "</span>"
+            )
+        if not score.is_verified:
+            return (
+                f'{score.points:d}<span aria-hidden="true">*</span>'
+                '<span class="visually-hidden"> (unverified)</span>'
+            )
+        return f"{score.points:d}"
+
+    def cell_car_number(self, row: ScoredEntry) -> str:
+        return text_or_unknown(row.entry.car_number)
+
+    def cell_team(self, row: ScoredEntry) -> str:
+        return link_or_unknown(row.entry.team)
+
+    def cell_drivers(self, row: ScoredEntry) -> str:
         """The crew, then on a line of its own the row's footnotes and its
         story link: in the wrapping drivers cell they widen no column."""
+        entry = row.entry
         links = []
-        if references := self.references.get(record.entry.pk):
+        if references := self.references.get(entry.pk):
+            links.append(f'<span class="refs">{html.references(references)}</span>')
+        if hasattr(entry, "story"):
             links.append(
-                format_html('<span class="refs">{}</span>', html.references(references))
+                f'<a class="story-link" href="#{escape(entry.story_anchor)}">Story'
+                f'<span class="visually-hidden"> of {escape(story_subject(row))}'
+                "</span></a>"
             )
-        if hasattr(record.entry, "story"):
-            links.append(
-                format_html(
-                    '<a class="story-link" href="#{}">Story'
-                    '<span class="visually-hidden"> of {}</span></a>',
-                    record.entry.story_anchor,
-                    story_subject(record),
-                )
-            )
-        crew = html.crew_links(value)
+        crew = html.crew_links(row.drivers)
         if not links:
             return crew
-        return format_html(
-            '{} <span class="row-links">{}</span>', crew, mark_safe(" ".join(links))
-        )
+        return f'{crew} <span class="row-links">{" ".join(links)}</span>'
 
+    def cell_car(self, row: ScoredEntry) -> str:
+        return link_or_unknown(row.entry.car_model)
+
+    def cell_tyre(self, row: ScoredEntry) -> str:
+        return escape(self.render_tyre(row)) if row.entry.tyre else UNKNOWN
+
+    def cell_laps(self, row: ScoredEntry) -> str:
+        return text_or_unknown(row.entry.laps)
+
+    def cell_laps_behind(self, row: ScoredEntry) -> str:
+        behind = row.laps_behind_class_leader
+        if behind is None:
+            return UNKNOWN
+        return escape(self.render_laps_behind(behind, row))
+
+    def cell_stated_gap(self, row: ScoredEntry) -> str:
+        return escape(self.render_stated_gap(row))
+
+    def cell_status(self, row: ScoredEntry) -> str:
+        return escape(self.render_status(row))
+
+    # Plain text, shared with the printed sheet.
     def render_tyre(self, record):
         return record.entry.get_tyre_display()
 
@@ -362,21 +372,6 @@ class ResultsTable(tables.Table):
 
     def render_status(self, record):
         return record.entry.status_label
-
-    def render_points(self, value):
-        if not value.is_known:
-            return UNKNOWN
-        if value.outcome == Outcome.TOO_SHORT:
-            return format_html(
-                '0 <span class="points-note">(under {})</span>', value.share_label
-            )
-        if not value.is_verified:
-            return format_html(
-                '{}<span aria-hidden="true">*</span>'
-                '<span class="visually-hidden"> (unverified)</span>',
-                value.points,
-            )
-        return value.points
 
 
 class ResultsPrintTable(ResultsTable):
