@@ -128,7 +128,10 @@ def results_of_competitor(
 def scored_classification(race: Race) -> list[ScoredEntry]:
     """The race's classification in official order, each row with its points
     and its entry's sources."""
-    rows = classification.classify(race.entries.for_race_table().with_sources())
+    # In no order: classify orders the rows, and Entry's ordering would join
+    # the race and season back in.
+    entries = race.entries.for_race_table().with_sources().order_by()
+    rows = classification.classify(entries)
     return standings.award_points(race=race, rows=rows)
 
 
@@ -143,7 +146,7 @@ def cite_rows(
 def race_winners(race: Race) -> list[ClassifiedEntry]:
     """The race's known class winners, in class order."""
     return classification.class_winners(
-        classification.classify(race.entries.for_race_table())
+        classification.classify(race.entries.for_race_table().order_by())
     )
 
 
