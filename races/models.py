@@ -23,6 +23,7 @@ from django.utils.text import slugify
 
 from . import natural_keys
 from .historical_records import HistoricalRecords
+from .page_urls import slug_url
 from .slugs import unique_slug
 from .text import PlainTextModel
 
@@ -292,7 +293,7 @@ class Circuit(PlainTextModel, NaturalKeyModel):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("races:circuit-detail", kwargs={"slug": self.slug})
+        return slug_url("races:circuit-detail", self.slug)
 
     @property
     def length_km(self) -> Decimal | None:
@@ -417,7 +418,7 @@ class CarModel(PlainTextModel, NaturalKeyModel):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("races:car-detail", kwargs={"slug": self.slug})
+        return slug_url("races:car-detail", self.slug)
 
 
 class ClassRegulationQuerySet(NaturalKeyQuerySet):
@@ -525,7 +526,7 @@ class Team(PlainTextModel, NaturalKeyModel):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("races:team-detail", kwargs={"slug": self.slug})
+        return slug_url("races:team-detail", self.slug)
 
 
 class DriverQuerySet(SlugQuerySet):
@@ -566,13 +567,7 @@ class Driver(PlainTextModel, NaturalKeyModel):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        # A race page links each of its drivers in the results, the podiums,
-        # the stories and the grid: reverse() once per driver object (and
-        # slug), not four times.
-        if self.__dict__.get("_url_slug") != self.slug:
-            self._url = reverse("races:driver-detail", kwargs={"slug": self.slug})
-            self._url_slug = self.slug
-        return self._url
+        return slug_url("races:driver-detail", self.slug)
 
     @property
     def full_name(self) -> str:
@@ -813,9 +808,7 @@ class Race(PlainTextModel, NaturalKeyModel, EditVersioned):
         return f"{self.season.year} R{self.round_number} {self.name}"
 
     def get_absolute_url(self):
-        return reverse(
-            "races:race-detail", kwargs={"year": self.season.year, "slug": self.slug}
-        )
+        return slug_url("races:race-detail", self.slug, year=self.season.year)
 
     @property
     def is_complete(self) -> bool:
