@@ -125,7 +125,7 @@ def round_cell(result) -> str:
     return f"<td>{result.points:d}"
 
 
-def standing_cells(standing) -> SafeString:
+def standing_cells(standing) -> str:
     """A standings row's cells (a `standings.Standing`): place, the driver
     or team linked to their page, total, then one cell per counting round."""
     place = (
@@ -135,7 +135,16 @@ def standing_cells(standing) -> SafeString:
     )
     competitor = standing.competitor
     rounds = "".join(round_cell(result) for result in standing.rounds)
-    return mark_safe(
+    return (
         f'{place}<th scope="row">{link(competitor.get_absolute_url(), competitor)}'
         f'<td class="total">{standing.total:d}{rounds}'
     )
+
+
+def standing_rows(standings) -> SafeString:
+    """A standings table's rows, one a line, the leaders' marked."""
+    rows = []
+    for standing in standings:
+        leader = ' class="leader"' if standing.is_leader else ""
+        rows.append(f"<tr{leader}>{standing_cells(standing)}</tr>")
+    return mark_safe("\n".join(rows))

@@ -98,6 +98,28 @@ def test_standing_cells_link_the_competitor_escaped():
     )
 
 
+def test_standing_rows_are_one_a_line_with_the_leaders_marked():
+    competitor = type(
+        "Team", (), {"get_absolute_url": lambda s: "/t/", "__str__": lambda s: "T"}
+    )()
+    leader, other = (
+        SimpleNamespace(
+            position=position,
+            is_tied=False,
+            competitor=competitor,
+            total=total,
+            rounds=[],
+            is_leader=position == 1,
+        )
+        for position, total in ((1, 20), (2, 16))
+    )
+    assert html.standing_rows([leader, other]) == (
+        '<tr class="leader"><td>1<th scope="row"><a href="/t/">T</a>'
+        '<td class="total">20</tr>\n'
+        '<tr><td>2<th scope="row"><a href="/t/">T</a><td class="total">16</tr>'
+    )
+
+
 @pytest.mark.parametrize(
     ("value", "shown"),
     [(None, UNKNOWN), ("", UNKNOWN), (0, "0"), (12, "12"), ("<7>", "&lt;7&gt;")],
