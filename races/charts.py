@@ -125,6 +125,13 @@ class Chart:
     def axis_title_y(self) -> int:
         return self.height - 4
 
+    @property
+    def last_round_summary(self) -> str:
+        """Each line's total after the last round, for a screen reader:
+        'Lehto / Werner 183 points; Wallace 101 points.'"""
+        totals = "; ".join(f"{line.label} {line.total} points" for line in self.series)
+        return f"{totals}." if totals else ""
+
 
 def nice_step(maximum: int, *, ticks: int = 5) -> int:
     """A round step that divides 0…maximum into at most `ticks` intervals."""

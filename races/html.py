@@ -107,9 +107,48 @@ def round_names(races) -> SafeString:
     )
 
 
-def number_cells(numbers) -> SafeString:
+def number_cells(numbers) -> str:
     """A cell for each integer, as in a chart's table of figures."""
-    return mark_safe("".join(f"<td>{number:d}" for number in numbers))
+    return "".join(f"<td>{number:d}" for number in numbers)
+
+
+# Progression charts: the standings page draws four, each with a dozen axis
+# labels, a few lines and a table of their figures, built here in one go.
+
+
+def chart_labels(ticks) -> SafeString:
+    """An axis's labels (`charts.Tick`), one text element each."""
+    return mark_safe(
+        "".join(
+            f'<text x="{tick.x:d}" y="{tick.y:d}">{escape(tick.label)}</text>'
+            for tick in ticks
+        )
+    )
+
+
+def chart_lines(series) -> SafeString:
+    """Each line of a chart (`charts.Series`) with its label at its end,
+    one group a line; site.css gives each its colour, dashes and marker."""
+    return mark_safe(
+        "\n".join(
+            f'<g class="series {escape(line.css_class)}"><path class="line" '
+            f'd="{escape(line.line_path)}"/><text x="{line.label_x:d}" '
+            f'y="{line.label_y:d}">{escape(line.end_label)}</text></g>'
+            for line in series
+        )
+    )
+
+
+def figure_rows(lines) -> SafeString:
+    """A chart's table of figures: each line (`standings.ProgressionLine`)
+    named, then its running total after each round."""
+    return mark_safe(
+        "\n".join(
+            f'<tr><th scope="row">{escape(line.label)}</th>'
+            f"{number_cells(line.points)}</tr>"
+            for line in lines
+        )
+    )
 
 
 def round_cell(result) -> str:

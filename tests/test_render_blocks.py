@@ -9,8 +9,10 @@ import pytest
 from django.test import RequestFactory
 from django_tables2 import RequestConfig
 
-from races import html, results
+from races import charts, html, results
 from races.citations import Reference
+from races.models import Driver
+from races.standings import ProgressionLine, RoundResult, Standing
 from races.tables import (
     UNKNOWN,
     ClassificationData,
@@ -212,3 +214,49 @@ def test_results_rows_follow_the_chosen_sort(race_rows):
     body = screen_table(rows, "sort=-car_number").body_rows()
     ids = [re.match(r'<tr id="([^"]+)"', row).group(1) for row in body]
     assert ids[:3] == ["car-32", "car-31", "car-21"]
+
+
+def chart_line(name: str, rounds: list[int]) -> ProgressionLine:
+    """A progression line of one made-up driver (no database needed)."""
+    driver = Driver(first_name="Test", last_name=name)
+    results = [RoundResult(points=p, is_known=True) for p in rounds]
+    return ProgressionLine(standings=[Standing(competitor=driver, rounds=results)])
+
+
+@pytest.fixture
+def chart_lines():
+    return [chart_line("Lehto", [20, 20]), chart_line(HOSTILE, [16, 0])]
+
+
+@pytest.fixture
+def chart(chart_lines):
+    return charts.progression_chart(lines=chart_lines, round_labels=["R1", "R<2"])
+
+
+def test_chart_labels_write_each_tick_where_the_chart_puts_it(chart):
+    first, second = chart.x_ticks
+    assert html.chart_labels(chart.x_ticks) == (
+        f'<text x="{first.x}" y="{first.y}">R1</text>'
+        f'<text x="{second.x}" y="{second.y}">R&lt;2</text>'
+    )
+
+
+def test_chart_lines_draw_each_line_with_its_label_at_its_end(chart):
+    lehto, other = chart.series
+    drawn = html.chart_lines(chart.series).split("\n")
+    assert drawn[0] == (
+        f'<g class="series series-1"><path class="line" d="{lehto.line_path}"/>'
+        f'<text x="{lehto.label_x}" y="{lehto.label_y}">Lehto (40)</text></g>'
+    )
+    assert drawn[1].endswith(f">{ESCAPED} (16)</text></g>")
+
+
+def test_figure_rows_name_each_line_and_its_running_totals(chart_lines):
+    assert html.figure_rows(chart_lines) == (
+        '<tr><th scope="row">Lehto</th><td>20<td>40</tr>\n'
+        f'<tr><th scope="row">{ESCAPED}</th><td>16<td>16</tr>'
+    )
+
+
+def test_chart_summary_says_each_lines_total_after_the_last_round(chart):
+    assert chart.last_round_summary == f"Lehto 40 points; {HOSTILE} 16 points."

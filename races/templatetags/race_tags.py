@@ -26,7 +26,9 @@ register.filter("external_link", html.external_link)
 register.filter("standing_rows", html.standing_rows)
 register.filter("round_headings", html.round_headings)
 register.filter("round_names", html.round_names)
-register.filter("number_cells", html.number_cells)
+register.filter("chart_labels", html.chart_labels)
+register.filter("chart_lines", html.chart_lines)
+register.filter("figure_rows", html.figure_rows)
 
 
 @register.filter
