@@ -11,6 +11,7 @@ just above its model, as the house style asks.
 """
 
 import itertools
+from collections import defaultdict
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -825,48 +826,33 @@ class Race(PlainTextModel, NaturalKeyModel, EditVersioned):
             )
 
 
-def crew_in_order() -> Prefetch:
-    """Each entry's drivers in driving order, as the list
-    `entry.drivers_in_order` (`Entry.crew_drivers` reads it). A list rather
-    than the manager's cache: that builds a queryset per entry, a good part
-    of the time a season's hundreds of entries took to load."""
-    # The drivers straight through the crew table, ordered on the join the
-    # prefetch makes anyway: no Crew object per driver, and no ordering
-    # through the entry to its race and season (Crew's own).
-    return Prefetch(
-        "drivers",
-        queryset=Driver.objects.order_by("crews__order"),
-        to_attr="drivers_in_order",
-    )
-
-
 class EntryQuerySet(NaturalKeyQuerySet):
+    # The crews of the entries these read come from `results.with_crews`.
     def for_results_table(self):
-        """Entries with race (season, circuit, points scale), class, team, car,
-        ordered crew and story."""
+        """Entries with race (season, circuit, points scale), class, team, car
+        and story."""
         return self.select_related(
             "race__season", "race__circuit", "race__points_scale"
         ).for_race_table()
 
     def for_race_table(self):
-        """Entries with class, team, car, ordered crew and story, for one
-        race's table: read through `race.entries`, every entry holds that
-        race object rather than a copy joined in for each."""
+        """Entries with class, team, car and story, for one race's table:
+        read through `race.entries`, every entry holds that race object
+        rather than a copy joined in for each."""
         return self.select_related(
             "car_class", "team", "car_model__manufacturer", "story"
-        ).prefetch_related(crew_in_order())
+        )
 
     def for_season_tables(self):
-        """Entries with class, team and ordered crew: what the standings,
-        calendars and coverage read. Their races are not joined; see
+        """Entries with class and team: what the standings, calendars and
+        coverage read. Their races are not joined; see
         `results.season_entries`."""
-        return self.select_related("car_class", "team").prefetch_related(
-            crew_in_order()
-        )
+        return self.select_related("car_class", "team")
 
     def with_sources(self):
         """Entries with their source links and sources (`entry.source_links`)."""
-        # Ordered within each entry only (see crew_in_order).
+        # Ordered within each entry only: EntrySource's ordering goes through
+        # the entry to its race and season.
         links = EntrySource.objects.select_related("source").order_by("source__code")
         return self.prefetch_related(Prefetch("source_links", queryset=links))
 
@@ -1074,8 +1060,8 @@ class Entry(PlainTextModel, NaturalKeyModel, EditVersioned):
 
     @property
     def crew_drivers(self) -> list[Driver]:
-        """Drivers in driving order; uses the prefetched drivers when present
-        (`crew_in_order`)."""
+        """Drivers in driving order; uses the drivers read with the entry
+        when present (`results.with_crews`)."""
         drivers = getattr(self, "drivers_in_order", None)
         if drivers is None:
             return [member.driver for member in self.crew.all()]
@@ -1217,7 +1203,28 @@ class ClassCount(NaturalKeyModel):
 
 
 class CrewQuerySet(NaturalKeyQuerySet):
-    pass
+    def drivers_by_entry(self) -> dict[int, list[Driver]]:
+        """Each entry's drivers in driving order, keyed by entry id, from one
+        query.
+
+        Each driver is one object, shared by all their entries: a season's
+        crews name most drivers several times, and a Crew and a Driver
+        object per name were a good part of the time its pages took to load.
+        """
+        fields = [field.attname for field in Driver._meta.concrete_fields]
+        # Ordered within each entry only: Crew's own ordering goes through the
+        # entry to its race and season, three joins this has no use for.
+        rows = self.order_by("order").values_list(
+            "entry_id", *(f"driver__{name}" for name in fields)
+        )
+        drivers: dict[int, Driver] = {}
+        by_entry: dict[int, list[Driver]] = defaultdict(list)
+        for entry_id, *values in rows:
+            driver = drivers.get(values[0])
+            if driver is None:
+                driver = drivers[values[0]] = Driver.from_db(self.db, fields, values)
+            by_entry[entry_id].append(driver)
+        return by_entry
 
 
 class Crew(NaturalKeyModel):

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Model
+from django.db.models import Model, QuerySet
 
 from . import charts, classification, coverage, standings
 from .citations import Citations, Reference
@@ -22,6 +22,7 @@ from .models import (
     CarClass,
     CarModel,
     ClassRegulation,
+    Crew,
     Driver,
     Entry,
     Race,
@@ -52,9 +53,22 @@ def season_entries(races: list[Race]) -> list[Entry]:
     by_id = {race.pk: race for race in races}
     # In no order: classification orders each race's entries itself, and
     # Entry's ordering would join the race and season back in.
-    entries = list(Entry.objects.filter(race__in=races).for_season_tables().order_by())
+    entries = Entry.objects.filter(race__in=races).for_season_tables().order_by()
+    crews = Crew.objects.filter(entry__race__in=races)
+    entries = with_crews(entries, crews)
     for entry in entries:
         entry.race = by_id[entry.race_id]
+    return entries
+
+
+def with_crews(entries: Iterable[Entry], crews: QuerySet[Crew]) -> list[Entry]:
+    """The entries, each with its drivers in driving order
+    (`Entry.crew_drivers`), from the crews of `crews` that drive them (one
+    query): `crews` selects at least theirs."""
+    entries = list(entries)
+    drivers = crews.drivers_by_entry() if entries else {}
+    for entry in entries:
+        entry.drivers_in_order = drivers.get(entry.pk, [])
     return entries
 
 
@@ -106,7 +120,10 @@ def results_of(**race_filter: Any) -> list[ClassifiedEntry]:
             "pk", flat=True
         )
     )
-    entries = Entry.objects.filter(race__in=races).for_results_table().with_sources()
+    entries = with_crews(
+        Entry.objects.filter(race__in=races).for_results_table().with_sources(),
+        Crew.objects.filter(entry__race__in=races),
+    )
     rows_by_race = classification.classify_by_race(entries)
     rows = [
         row
@@ -130,7 +147,10 @@ def scored_classification(race: Race) -> list[ScoredEntry]:
     and its entry's sources."""
     # In no order: classify orders the rows, and Entry's ordering would join
     # the race and season back in.
-    entries = race.entries.for_race_table().with_sources().order_by()
+    entries = with_crews(
+        race.entries.for_race_table().with_sources().order_by(),
+        Crew.objects.filter(entry__race=race),
+    )
     rows = classification.classify(entries)
     return standings.award_points(race=race, rows=rows)
 
@@ -146,7 +166,12 @@ def cite_rows(
 def race_winners(race: Race) -> list[ClassifiedEntry]:
     """The race's known class winners, in class order."""
     return classification.class_winners(
-        classification.classify(race.entries.for_race_table().order_by())
+        classification.classify(
+            with_crews(
+                race.entries.for_race_table().order_by(),
+                Crew.objects.filter(entry__race=race),
+            )
+        )
     )
 
 
