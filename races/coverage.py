@@ -15,7 +15,8 @@ loaded by the page (see results.py) plus the class counts, which
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 
 from .classification import ClassifiedEntry
 from .models import CarClass, ClassCount, Driver, Entry, Race
@@ -183,7 +184,14 @@ class RaceCoverage:
     known_entries: int
     reported_entries: int | None
     classes: list[ClassCoverage]
-    missing: list[MissingField]
+    rows: Sequence[ClassifiedEntry] = field(repr=False, compare=False)
+
+    @cached_property
+    def missing(self) -> list[MissingField]:
+        """The facts some of the race's known entries lack (`missing_fields`),
+        worked out when asked: the standings and the calendar show only the
+        counts."""
+        return missing_fields(self.rows)
 
     @property
     def unknown_entries(self) -> int | None:
@@ -333,7 +341,7 @@ def race_coverage(
         known_entries=len(rows),
         reported_entries=reported_entries(race, len(rows), by_class),
         classes=by_class,
-        missing=missing_fields(rows),
+        rows=rows,
     )
 
 

@@ -10,6 +10,7 @@ The module is long because it holds every model of the app, each QuerySet
 just above its model, as the house style asks.
 """
 
+import functools
 import itertools
 from collections import defaultdict
 from decimal import Decimal
@@ -171,6 +172,13 @@ class Season(PlainTextModel, NaturalKeyModel, EditVersioned):
 POINTS_LIST_PATTERN = r"^[0-9]+(, ?[0-9]+)*$"
 
 
+@functools.lru_cache(maxsize=64)
+def points_list(text: str) -> tuple[int, ...]:
+    """'20, 16, 13' as (20, 16, 13): read once per scale, not for every car
+    a season's standings score."""
+    return tuple(int(value) for value in text.split(",") if value.strip())
+
+
 class PointsScaleQuerySet(NaturalKeyQuerySet):
     pass
 
@@ -228,11 +236,11 @@ class PointsScale(PlainTextModel, NaturalKeyModel, EditVersioned):
     @property
     def values(self) -> list[int]:
         """Points for each class position, first place first."""
-        return [int(value) for value in self.points.split(",") if value.strip()]
+        return list(points_list(self.points))
 
     def points_for(self, class_position: int) -> int:
         """Points for a class position; 0 beyond the end of the scale."""
-        values = self.values
+        values = points_list(self.points)
         return values[class_position - 1] if class_position <= len(values) else 0
 
     def clean(self):

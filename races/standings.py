@@ -117,8 +117,11 @@ class ScoredEntry(ClassifiedEntry):
 
     @classmethod
     def of(cls, row: ClassifiedEntry, score: Score | None) -> "ScoredEntry":
-        values = {f.name: getattr(row, f.name) for f in fields(ClassifiedEntry)}
+        values = {name: getattr(row, name) for name in CLASSIFIED_FIELDS}
         return cls(**values, score=score)
+
+
+CLASSIFIED_FIELDS = [field.name for field in fields(ClassifiedEntry)]
 
 
 def is_short(*, laps: int | None, winner_laps: int | None, share: Decimal) -> bool:

@@ -1,12 +1,15 @@
-"""Crews read in bulk: each entry's drivers in driving order, one query for
-any number of entries, each driver one object however many cars they drove."""
+"""What the busiest pages read, read cheaply: crews in bulk (each entry's
+drivers in driving order, one query for any number of entries, each driver
+one object however many cars they drove), points scales read once, and the
+facts a race lacks worked out only when a page asks."""
 
 import pytest
 
-from races.models import Crew, Entry
+from races import coverage, results
+from races.models import Crew, Entry, PointsScale, points_list
 from races.results import with_crews
 
-from .factories import make_driver, make_entry, make_race
+from .factories import make_classified_race, make_driver, make_entry, make_race
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("empty_database")]
 
@@ -53,3 +56,27 @@ def test_with_crews_gives_a_car_without_drivers_an_empty_crew(race):
 def test_with_crews_of_no_entries_asks_nothing(django_assert_num_queries):
     with django_assert_num_queries(0):
         assert with_crews([], Crew.objects.all()) == []
+
+
+def test_points_list_reads_a_scale_in_order():
+    assert points_list("20, 16,13") == (20, 16, 13)
+
+
+def test_points_for_follows_an_edited_scale():
+    scale = PointsScale(points="20, 16, 13")
+    assert scale.points_for(2) == 16
+    scale.points = "30, 25"
+    assert scale.points_for(2) == 25
+    assert scale.points_for(3) == 0
+    assert scale.values == [30, 25]
+
+
+def test_race_coverage_lists_the_missing_facts_of_its_rows():
+    race = make_classified_race()
+    rows = results.scored_classification(race)
+    rows[0].entry.car_number = ""
+    found = coverage.race_coverage(race, rows, [])
+    assert [field.key for field in found.missing] == [
+        field.key for field in coverage.missing_fields(rows)
+    ]
+    assert "car-numbers" in [field.key for field in found.missing]
