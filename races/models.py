@@ -587,6 +587,13 @@ class Driver(PlainTextModel, NaturalKeyModel):
         return bool(self.first_name)
 
 
+@functools.lru_cache(maxsize=1024)
+def source_anchor(code: str) -> str:
+    """The id of a source's place in a page's list of sources: a race page
+    links each source from many footnotes."""
+    return "source-" + (slugify(code) or "unnamed")
+
+
 class SourceQuerySet(NaturalKeyQuerySet):
     pass
 
@@ -630,7 +637,7 @@ class Source(PlainTextModel, NaturalKeyModel, EditVersioned):
 
     @property
     def anchor(self) -> str:
-        return "source-" + (slugify(self.code) or "unnamed")
+        return source_anchor(self.code)
 
     @property
     def citation(self) -> str:

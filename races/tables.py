@@ -10,7 +10,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 import django_tables2 as tables
-from django.utils.html import format_html
+from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django_tables2.data import TableListData
 from django_tables2.utils import OrderBy
@@ -238,26 +238,19 @@ class ResultsTable(tables.Table):
             sorted_by = ""
             if column.is_ordered:
                 sorted_by = "descending" if order.is_descending else "ascending"
-            heading = column.header
+            heading = conditional_escape(column.header)
             if column.orderable:
                 query = dict(self.request.GET)
                 query[self.prefixed_order_by_field] = order.next
                 arrow = {"": "", "ascending": " ▲", "descending": " ▼"}[sorted_by]
-                heading = format_html(
-                    '<a href="?{}#results">{}<span class="sort-hint" '
-                    'aria-hidden="true">{}</span></a>',
-                    urlencode(query, doseq=True),
-                    heading,
-                    arrow,
+                heading = (
+                    f'<a href="?{escape(urlencode(query, doseq=True))}#results">'
+                    f'{heading}<span class="sort-hint" aria-hidden="true">{arrow}'
+                    "</span></a>"
                 )
-            cells.append(
-                format_html(
-                    '<th scope="col" {}{}>{}</th>',
-                    mark_safe(column.attrs["th"].as_html()),
-                    format_html(' aria-sort="{}"', sorted_by) if sorted_by else "",
-                    heading,
-                )
-            )
+            aria_sort = f' aria-sort="{sorted_by}"' if sorted_by else ""
+            attrs = column.attrs["th"].as_html()
+            cells.append(f'<th scope="col" {attrs}{aria_sort}>{heading}</th>')
         return mark_safe("".join(cells))
 
     def body_rows(self) -> list[SafeString]:

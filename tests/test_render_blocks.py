@@ -11,7 +11,7 @@ from django_tables2 import RequestConfig
 
 from races import charts, html, results
 from races.citations import Reference
-from races.models import Driver
+from races.models import Driver, Source
 from races.standings import ProgressionLine, RoundResult, Standing
 from races.tables import (
     UNKNOWN,
@@ -260,3 +260,19 @@ def test_figure_rows_name_each_line_and_its_running_totals(chart_lines):
 
 def test_chart_summary_says_each_lines_total_after_the_last_round(chart):
     assert chart.last_round_summary == f"Lehto 40 points; {HOSTILE} 16 points."
+
+
+def test_results_headings_sort_the_other_way_keeping_the_query(race_rows):
+    race, rows = race_rows
+    headings = screen_table(rows, "class=G%26T&sort=position").header_cells()
+    assert headings.startswith(
+        '<th scope="col" class="asc num orderable" aria-sort="ascending">'
+        '<a href="?class=G%26T&amp;sort=-position#results">Pos'
+        '<span class="sort-hint" aria-hidden="true"> ▲</span></a></th>'
+    )
+    assert '<a href="?class=G%26T&amp;sort=car_class#results">Class' in headings
+
+
+def test_source_anchor_names_a_source_without_a_usable_code():
+    assert Source(code="Gh ZeroFour").anchor == "source-gh-zerofour"
+    assert Source(code="!!").anchor == "source-unnamed"
