@@ -63,6 +63,74 @@ def crew_links(drivers) -> SafeString:
     return driver_links(drivers)
 
 
+def ordinal(number) -> str:
+    """1 -> '1st', 22 -> '22nd'; an unknown number stays a dash."""
+    if number in (None, ""):
+        return "–"
+    number = int(number)
+    if 10 <= number % 100 <= 20:
+        suffix = "th"
+    else:
+        suffix = {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
+    return f"{number}{suffix}"
+
+
+# A race page's podiums, stories and grid: a line of markup per car, built
+# here rather than by a dozen template tags for each.
+
+
+def car_number(entry) -> str:
+    """'#38 ' before a car's crew or model, or nothing when not known."""
+    return f"#{escape(entry.car_number)} " if entry.car_number else ""
+
+
+def podium_steps(rows) -> SafeString:
+    """A class podium's places (`classification.podiums`), one list item
+    each: the place, the crew and the car."""
+    steps = []
+    for row in rows:
+        entry = row.entry
+        car = escape(str(entry.car_model)) if entry.car_model else ""
+        steps.append(
+            f'<li class="step step-{row.class_position:d}"><span class="place">'
+            f"{ordinal(row.class_position)}</span> "
+            f'<span class="crew">{crew_links(row.drivers)}</span> '
+            f'<span class="car">{car_number(entry)}{car}</span></li>'
+        )
+    return mark_safe("\n".join(steps))
+
+
+def story_meta(row) -> SafeString:
+    """The line under a car's story headline: class, number and crew, grid
+    place, result, and a link to the car's row of the results."""
+    entry = row.entry
+    grid = f"{ordinal(entry.grid)} overall" if entry.grid else "not known"
+    if not entry.has_started:
+        result = "did not start"
+    else:
+        result = f"{ordinal(row.class_position)} in {escape(entry.car_class.code)}"
+        if not entry.is_running_at_finish:
+            result += f" ({escape(entry.status_label.lower())})"
+    return mark_safe(
+        f"{class_badge(entry.car_class)} {car_number(entry)}{crew_links(row.drivers)}"
+        f" · Grid: {grid} · Result: {result}"
+        f' · <a href="#{escape(entry.anchor)}">See in results</a>'
+    )
+
+
+def grid_places(rows) -> SafeString:
+    """The starting grid: each car with a stated grid slot, in grid order,
+    one list item each."""
+    return mark_safe(
+        "\n".join(
+            f'<li value="{row.entry.grid:d}"><span class="place">'
+            f"{ordinal(row.entry.grid)}</span> {class_badge(row.entry.car_class)} "
+            f"{car_number(row.entry)}{crew_links(row.drivers)}</li>"
+            for row in rows
+        )
+    )
+
+
 def external_link(url: str, text) -> SafeString:
     """`text` linked to a web address elsewhere (http or https only, so a
     stored address can never run script), or just the text without one."""

@@ -276,3 +276,76 @@ def test_results_headings_sort_the_other_way_keeping_the_query(race_rows):
 def test_source_anchor_names_a_source_without_a_usable_code():
     assert Source(code="Gh ZeroFour").anchor == "source-gh-zerofour"
     assert Source(code="!!").anchor == "source-unnamed"
+
+
+def test_ordinal_of_teens_and_unknowns():
+    assert [html.ordinal(n) for n in (1, 2, 3, 11, 12, 13, 21, 112, None)] == [
+        "1st",
+        "2nd",
+        "3rd",
+        "11th",
+        "12th",
+        "13th",
+        "21st",
+        "112th",
+        "–",
+    ]
+
+
+def rows_by_slug(rows) -> dict:
+    return {row.entry.slug: row for row in rows}
+
+
+def test_podium_steps_give_place_crew_and_car(race_rows):
+    race, rows = race_rows
+    winner = rows_by_slug(rows)["7"]
+    winner.entry.car_model.name = HOSTILE
+    (step,) = html.podium_steps([winner]).split("\n")
+    assert step.startswith(
+        '<li class="step step-1"><span class="place">1st</span> <span class="crew">'
+    )
+    assert step.endswith(f'</span> <span class="car">#7 Audi {ESCAPED}</span></li>')
+
+
+def test_podium_step_of_a_car_without_number_or_model(race_rows):
+    race, rows = race_rows
+    row = rows_by_slug(rows)["slow-prototype"]
+    row.entry.car_model = None
+    assert html.podium_steps([row]).endswith('<span class="car"></span></li>')
+
+
+def test_story_meta_says_grid_result_and_links_the_row(race_rows):
+    race, rows = race_rows
+    winner = rows_by_slug(rows)["7"]
+    winner.entry.grid = 2
+    meta = html.story_meta(winner)
+    assert meta.startswith('<span class="class-badge class-lmp1">LMP1</span> #7 <a ')
+    assert meta.endswith(
+        " · Grid: 2nd overall · Result: 1st in LMP1"
+        ' · <a href="#car-7">See in results</a>'
+    )
+
+
+def test_story_meta_of_a_retired_car_and_of_a_non_starter(race_rows):
+    race, rows = race_rows
+    by_slug = rows_by_slug(rows)
+    assert "· Grid: not known · Result: " in html.story_meta(by_slug["9"])
+    assert "(retired (dnf): oil pressure)" in html.story_meta(by_slug["9"])
+    assert "· Result: did not start ·" in html.story_meta(by_slug["non-starter"])
+
+
+def test_grid_places_number_each_slot(race_rows):
+    race, rows = race_rows
+    by_slug = rows_by_slug(rows)
+    by_slug["7"].entry.grid, by_slug["slow-prototype"].entry.grid = 2, 5
+    first, second = html.grid_places([by_slug["7"], by_slug["slow-prototype"]]).split(
+        "\n"
+    )
+    assert first.startswith(
+        '<li value="2"><span class="place">2nd</span> '
+        '<span class="class-badge class-lmp1">LMP1</span> #7 <a '
+    )
+    assert second.startswith(
+        '<li value="5"><span class="place">5th</span> '
+        '<span class="class-badge class-lmp1">LMP1</span> <a '
+    )

@@ -29,19 +29,10 @@ register.filter("round_names", html.round_names)
 register.filter("chart_labels", html.chart_labels)
 register.filter("chart_lines", html.chart_lines)
 register.filter("figure_rows", html.figure_rows)
-
-
-@register.filter
-def ordinal(number) -> str:
-    """1 -> '1st', 22 -> '22nd'; an unknown number stays a dash."""
-    if number in (None, ""):
-        return "–"
-    number = int(number)
-    if 10 <= number % 100 <= 20:
-        suffix = "th"
-    else:
-        suffix = {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
-    return f"{number}{suffix}"
+register.filter("podium_steps", html.podium_steps)
+register.filter("story_meta", html.story_meta)
+register.filter("grid_places", html.grid_places)
+ordinal = register.filter("ordinal", html.ordinal)
 
 
 @register.filter
