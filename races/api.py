@@ -504,7 +504,7 @@ def classification_row(row: ScoredEntry) -> dict:
         "note": or_none(entry.note),
         "gap": stated_gap(entry),
         "race_time": time_or_none(entry.race_time),
-        "sources": source_codes(entry.source_links.all()),
+        "sources": source_codes(entry.ordered_source_links),
     }
 
 
@@ -524,7 +524,7 @@ def result_data(row: ClassifiedEntry) -> dict:
         "laps": entry.laps,
         "status": entry.status,
         "gap": stated_gap(entry),
-        "sources": source_codes(entry.source_links.all()),
+        "sources": source_codes(entry.ordered_source_links),
     }
 
 

@@ -4,7 +4,7 @@ A page cites the sources of each row it shows; every source gets one number,
 in the order of first citation, and the page lists them at its foot.
 
     notes = Citations()
-    numbers = notes.cite(entry.source_links.all())   # [1, 3]
+    numbers = notes.cite(entry.ordered_source_links)   # [1, 3]
     notes.sources                                     # [Cited(1, source), ...]
 """
 

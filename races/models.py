@@ -865,11 +865,16 @@ class EntryQuerySet(NaturalKeyQuerySet):
         return self.select_related("car_class", "team")
 
     def with_sources(self):
-        """Entries with their source links and sources (`entry.source_links`)."""
+        """Entries with their source links and sources, as the list
+        `entry.ordered_source_links` reads."""
         # Ordered within each entry only: EntrySource's ordering goes through
         # the entry to its race and season.
         links = EntrySource.objects.select_related("source").order_by("source__code")
-        return self.prefetch_related(Prefetch("source_links", queryset=links))
+        # A list rather than the manager's cache: that builds a queryset per
+        # entry, and every `.all()` of it copies one.
+        return self.prefetch_related(
+            Prefetch("source_links", queryset=links, to_attr="source_links_in_order")
+        )
 
 
 class Entry(PlainTextModel, NaturalKeyModel, EditVersioned):
@@ -1072,6 +1077,15 @@ class Entry(PlainTextModel, NaturalKeyModel, EditVersioned):
     def status_label(self) -> str:
         label = self.get_status_display()
         return f"{label}: {self.reason}" if self.reason else label
+
+    @property
+    def ordered_source_links(self) -> list["EntrySource"]:
+        """The entry's links to its sources, by source code; uses those read
+        with the entry when present (`EntryQuerySet.with_sources`)."""
+        links = getattr(self, "source_links_in_order", None)
+        if links is None:
+            return list(self.source_links.all())
+        return links
 
     @property
     def crew_drivers(self) -> list[Driver]:

@@ -108,7 +108,7 @@ def race_facts(
     speed = winner_speed_mph(race, winner)
     winner_references = []
     if winner and race_time:
-        winner_references = citations.cite(winner.entry.source_links.all())
+        winner_references = citations.cite(winner.entry.ordered_source_links)
     return RaceFacts(
         pole=pole,
         fastest_lap=fastest_lap,

@@ -160,7 +160,9 @@ def cite_rows(
 ) -> dict[int, list[Reference]]:
     """Each row's footnotes by entry id, numbered for the page in row order.
     The entries must come with their source links (`with_sources()`)."""
-    return {row.entry.pk: citations.cite(row.entry.source_links.all()) for row in rows}
+    return {
+        row.entry.pk: citations.cite(row.entry.ordered_source_links) for row in rows
+    }
 
 
 def race_winners(race: Race) -> list[ClassifiedEntry]:
@@ -388,7 +390,7 @@ def cite_race_sources(
     (`with_sources()`), and the fact links their sources."""
     citations = Citations()
     of_rows = {
-        row.entry.pk: citations.cite(row.entry.source_links.all()) for row in rows
+        row.entry.pk: citations.cite(row.entry.ordered_source_links) for row in rows
     }
     of_facts = citations.cite(fact_links)
     return RaceSources(citations=citations, of_rows=of_rows, of_facts=of_facts)

@@ -519,5 +519,5 @@ class ResultsExportTable(ResultsTable):
         return stated_gap(value)
 
     def value_sources(self, value):
-        codes = [link.source.code for link in value.source_links.all()]
+        codes = [link.source.code for link in value.ordered_source_links]
         return "; ".join(codes) or None

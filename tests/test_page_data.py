@@ -9,7 +9,14 @@ from races import coverage, results
 from races.models import Crew, Entry, PointsScale, points_list
 from races.results import with_crews
 
-from .factories import make_classified_race, make_driver, make_entry, make_race
+from .factories import (
+    cite,
+    make_classified_race,
+    make_driver,
+    make_entry,
+    make_race,
+    make_source,
+)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("empty_database")]
 
@@ -80,3 +87,16 @@ def test_race_coverage_lists_the_missing_facts_of_its_rows():
         field.key for field in coverage.missing_fields(rows)
     ]
     assert "car-numbers" in [field.key for field in found.missing]
+
+
+def test_source_links_read_with_the_entries_come_by_code_in_one_query(
+    race, django_assert_num_queries
+):
+    entry = make_entry(race)
+    cite(entry, make_source("zz-last"), make_source("aa-first"))
+    (loaded,) = Entry.objects.filter(pk=entry.pk).with_sources()
+    with django_assert_num_queries(0):
+        codes = [link.source.code for link in loaded.ordered_source_links]
+    assert codes == ["aa-first", "zz-last"]
+    unloaded = Entry.objects.get(pk=entry.pk)
+    assert [link.source.code for link in unloaded.ordered_source_links] == codes
