@@ -313,17 +313,18 @@ def season_standings(
     for race in counting:
         best_car_only[race.pk] = race.season.is_team_best_car_only
         rows = award_points(race=race, rows=rows_by_race.get(race.pk, []))
+        at = (race.pk, column[race.pk])
         for row in rows:
-            car_class = row.entry.car_class
-            classes[car_class.pk] = car_class
-            at = (race.pk, column[race.pk])
+            entry = row.entry
+            class_id = entry.car_class_id
+            if class_id not in classes:
+                classes[class_id] = entry.car_class
             for driver in row.drivers:
                 competitors[("driver", driver.pk)] = driver
-                driver_scores[car_class.pk][driver.pk, at].append(row.score)
-            if row.entry.team:
-                team = row.entry.team
-                competitors[("team", team.pk)] = team
-                team_scores[car_class.pk][team.pk, at].append(row.score)
+                driver_scores[class_id][driver.pk, at].append(row.score)
+            if entry.team_id is not None:
+                competitors[("team", entry.team_id)] = entry.team
+                team_scores[class_id][entry.team_id, at].append(row.score)
     result = []
     for car_class in sorted(classes.values(), key=lambda c: c.display_order):
         drivers = _standings(
@@ -358,9 +359,11 @@ def _standings(
 ) -> list[Standing]:
     by_competitor: dict[int, Standing] = {}
     for (pk, (race_id, index)), race_scores in scores.items():
-        standing = by_competitor.setdefault(
-            pk, Standing(competitor=competitors[(kind, pk)], rounds=[None] * columns)
-        )
+        standing = by_competitor.get(pk)
+        if standing is None:
+            standing = by_competitor[pk] = Standing(
+                competitor=competitors[(kind, pk)], rounds=[None] * columns
+            )
         if best_car_only(race_id):
             standing.rounds[index] = RoundResult.best_of(race_scores)
         else:
