@@ -870,9 +870,14 @@ class EntryQuerySet(NaturalKeyQuerySet):
 
     def with_sources(self):
         """Entries with their source links and sources (`entry.source_links`)."""
-        # Ordered within each entry only (see crew_in_order).
-        links = EntrySource.objects.select_related("source").order_by("source__code")
-        return self.prefetch_related(Prefetch("source_links", queryset=links))
+        return self.prefetch_related(source_links_in_order())
+
+
+def source_links_in_order() -> Prefetch:
+    """Each entry's source links with their sources, by source code."""
+    # Ordered within each entry only (see crew_in_order).
+    links = EntrySource.objects.select_related("source").order_by("source__code")
+    return Prefetch("source_links", queryset=links)
 
 
 class Entry(PlainTextModel, NaturalKeyModel, EditVersioned):
