@@ -65,7 +65,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "django_tables2",
-    "ninja",
+    # django-ninja serves the API without being an installed app: as an app
+    # it only adds its Swagger and ReDoc pages' files (24 MB to collect and
+    # compress), and the site has its own API page (races/api_docs.py).
     "simple_history",
     "axes",
     "races",
