@@ -274,6 +274,9 @@ def static_file_headers(headers, path, url) -> None:
 
 
 WHITENOISE_ADD_HEADERS_FUNCTION = static_file_headers
+# Pages name static files by their hashed names only: collectstatic keeps
+# (and compresses) those, not a second copy under the plain name.
+WHITENOISE_KEEP_ONLY_HASHED_FILES = True
 
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
