@@ -65,7 +65,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "django_tables2",
-    "ninja",
+    # django-ninja serves the API without being an installed app: as an app
+    # it only adds its Swagger and ReDoc pages' files (24 MB to collect and
+    # compress), and the site has its own API page (races/api_docs.py).
     "simple_history",
     "axes",
     "races",
@@ -272,6 +274,9 @@ def static_file_headers(headers, path, url) -> None:
 
 
 WHITENOISE_ADD_HEADERS_FUNCTION = static_file_headers
+# Pages name static files by their hashed names only: collectstatic keeps
+# (and compresses) those, not a second copy under the plain name.
+WHITENOISE_KEEP_ONLY_HASHED_FILES = True
 
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 

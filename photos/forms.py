@@ -56,9 +56,12 @@ class PhotoForm(forms.ModelForm):
             self.fields["image"].required = False
         race_id = self.instance.race_id
         for name in ("entries", "story_entry"):
-            if name in self.fields and race_id:
+            if name in self.fields:
                 field = self.fields[name]
-                field.queryset = field.queryset.filter(race_id=race_id)
+                # Each car's label names its race and season.
+                field.queryset = field.queryset.select_related("race__season")
+                if race_id:
+                    field.queryset = field.queryset.filter(race_id=race_id)
         if "drivers" in self.fields and race_id:
             # The race's drivers, and any the photo shows or showed in the
             # version being reverted to (one may have left the race since).

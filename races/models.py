@@ -867,14 +867,18 @@ class EntryQuerySet(NaturalKeyQuerySet):
     def with_sources(self):
         """Entries with their source links and sources, as the list
         `entry.ordered_source_links` reads."""
-        # Ordered within each entry only: EntrySource's ordering goes through
-        # the entry to its race and season.
-        links = EntrySource.objects.select_related("source").order_by("source__code")
-        # A list rather than the manager's cache: that builds a queryset per
-        # entry, and every `.all()` of it copies one.
-        return self.prefetch_related(
-            Prefetch("source_links", queryset=links, to_attr="source_links_in_order")
-        )
+        return self.prefetch_related(source_links_in_order())
+
+
+def source_links_in_order() -> Prefetch:
+    """Each entry's source links with their sources, by source code, as the
+    list `entry.ordered_source_links` reads."""
+    # Ordered within each entry only: EntrySource's ordering goes through
+    # the entry to its race and season.
+    links = EntrySource.objects.select_related("source").order_by("source__code")
+    # A list rather than the manager's cache: that builds a queryset per
+    # entry, and every `.all()` of it copies one.
+    return Prefetch("source_links", queryset=links, to_attr="source_links_in_order")
 
 
 class Entry(PlainTextModel, NaturalKeyModel, EditVersioned):

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Model, QuerySet
+from django.db.models import Model, Prefetch, QuerySet, prefetch_related_objects
 
 from . import charts, classification, coverage, standings
 from .citations import Citations, Reference
@@ -30,6 +30,7 @@ from .models import (
     Season,
     Story,
     Team,
+    source_links_in_order,
 )
 from .race_facts import race_facts
 from .standings import ScoredEntry
@@ -72,7 +73,11 @@ def with_crews(entries: Iterable[Entry], crews: QuerySet[Crew]) -> list[Entry]:
     return entries
 
 
-def season_results(year: int) -> tuple[list[Race], dict[int, list[ClassifiedEntry]]]:
+# A season's races in calendar order and their classified rows by race id.
+SeasonResults = tuple[list[Race], dict[int, list[ClassifiedEntry]]]
+
+
+def season_results(year: int) -> SeasonResults:
     """The season's races in calendar order and their classified rows by race."""
     races = list(Race.objects.for_season(year).for_calendar())
     return races, classification.classify_by_race(season_entries(races))
@@ -111,7 +116,12 @@ def results_of(**race_filter: Any) -> list[ClassifiedEntry]:
     entries are kept. With `with_sources`, entries come with their source
     links.
     """
-    races = Race.objects.filter(**race_filter).distinct()
+    races = {
+        race.pk: race
+        for race in Race.objects.filter(**race_filter)
+        .distinct()
+        .select_related("season", "circuit", "points_scale")
+    }
     entry_filter = {
         key.removeprefix("entries__"): value for key, value in race_filter.items()
     }
@@ -120,10 +130,14 @@ def results_of(**race_filter: Any) -> list[ClassifiedEntry]:
             "pk", flat=True
         )
     )
+    # Every car of those races, each holding its shared race (not a copy
+    # joined in per car); sources only for the rows kept.
     entries = with_crews(
-        Entry.objects.filter(race__in=races).for_results_table().with_sources(),
+        Entry.objects.filter(race__in=races).for_race_table().order_by(),
         Crew.objects.filter(entry__race__in=races),
     )
+    for entry in entries:
+        entry.race = races[entry.race_id]
     rows_by_race = classification.classify_by_race(entries)
     rows = [
         row
@@ -132,6 +146,7 @@ def results_of(**race_filter: Any) -> list[ClassifiedEntry]:
         if row.entry.pk in matching
     ]
     rows.sort(key=lambda row: (row.entry.race.season.year, row.entry.race.round_number))
+    prefetch_related_objects([row.entry for row in rows], source_links_in_order())
     return rows
 
 
@@ -193,17 +208,15 @@ def class_charts(
 
 
 def championships_of(
-    competitor: Driver | Team, results: list[ClassifiedEntry]
+    competitor: Driver | Team, seasons: dict[int, SeasonResults]
 ) -> list[dict[str, Any]]:
     """The competitor's place in each season and class they raced in.
 
     Each item has the class standings, the competitor's standing and the
     rounds they took part in as (race, round result) pairs.
     """
-    years = sorted({row.entry.race.season.year for row in results})
     found = []
-    for year in years:
-        races, rows_by_race = season_results(year)
+    for year, (races, rows_by_race) in sorted(seasons.items()):
         table = standings.season_standings(races=races, rows_by_race=rows_by_race)
         for class_standings, standing in standings.find_standings(
             season_standings=table, competitor=competitor
@@ -245,13 +258,35 @@ def cited_results(results: list[ClassifiedEntry]) -> dict[str, Any]:
 
 def competitor_record(competitor: Driver | Team) -> dict[str, Any]:
     """A driver's or team's page: results (each with its footnotes), record,
-    championships and the sources cited."""
-    results = results_of_competitor(competitor)
+    championships and the sources cited.
+
+    Each season the competitor raced in is classified once, for both their
+    results and the championship tables.
+    """
+    entry_filter = {RACED_BY[type(competitor)].removeprefix("entries__"): competitor}
+    raced = dict(
+        Entry.objects.filter(**entry_filter).values_list("pk", "race__season__year")
+    )
+    seasons = {year: season_results(year) for year in sorted(set(raced.values()))}
+    results = [
+        row
+        for races, rows_by_race in seasons.values()
+        for race in races
+        for row in rows_by_race.get(race.pk, [])
+        if row.entry.pk in raced
+    ]
+    # What the results table shows besides the season's tables.
+    prefetch_related_objects(
+        [row.entry for row in results],
+        Prefetch("car_model", CarModel.objects.select_related("manufacturer")),
+        "story",
+        source_links_in_order(),
+    )
     return {
         "results": results,
         **cited_results(results),
         "summary": classification.summarise(results),
-        "championships": championships_of(competitor, results),
+        "championships": championships_of(competitor, seasons),
     }
 
 

@@ -12,6 +12,7 @@ from pytest_django.asserts import assertContains, assertNotContains
 from photos.models import Licence, Photo, page_url
 
 from .factories import (
+    add_full_field,
     admin_form_data,
     make_classified_race,
     make_driver,
@@ -584,3 +585,18 @@ def test_deleting_a_race_with_photos_keeps_them_restorable(editor_client):
 
     assert not Photo.objects.filter(pk=pk).exists()
     assert Photo.history.filter(id=pk, history_type="-").exists()
+
+
+def test_photo_add_form_asks_as_many_queries_of_ten_times_the_cars(
+    editor_client, django_assert_max_num_queries
+):
+    """Each car in the car lists is named with its race and season, read
+    with the cars, not one car at a time."""
+    race = make_race()
+    url = reverse("admin:photos_photo_add")
+    editor_client.get(url)
+    with CaptureQueriesContext(connection) as few_cars:
+        editor_client.get(url)
+    add_full_field(race, 100)
+    with django_assert_max_num_queries(len(few_cars)):
+        assert editor_client.get(url).status_code == 200

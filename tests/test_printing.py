@@ -10,7 +10,7 @@ from pytest_django.asserts import assertContains, assertNotContains
 
 from races.classification import classify
 from races.models import CarClass, Entry, Race
-from races.printing import StaticFilesFetcher, paper_from
+from races.printing import StaticFilesFetcher, paper_from, static_files_fetcher
 
 from .factories import (
     make_circuit,
@@ -189,6 +189,15 @@ def test_static_fetcher_reads_the_sites_static_files():
     assert response.content_type == "text/css"
     font = fetcher.fetch("http://testserver/static/fonts/LiberationSans-Regular.ttf")
     assert font.read(4) == b"\x00\x01\x00\x00"
+
+
+def test_sheets_of_one_site_share_one_static_fetcher():
+    assert static_files_fetcher("http://testserver/") is static_files_fetcher(
+        "http://testserver/"
+    )
+    assert static_files_fetcher("http://testserver/") is not static_files_fetcher(
+        "https://alms.example/"
+    )
 
 
 @pytest.mark.parametrize(
