@@ -30,6 +30,37 @@ NODE_MODULES = ROOT / "node_modules"
 
 
 def pytest_collection_modifyitems(config, items):
+    skip_unless_asked(config, items)
+    run_longest_first(items)
+
+
+# The gates that take longest, in that order. Run first, they finish while
+# the other tests run on the other pytest-xdist worker; run last, one worker
+# would be left alone with them.
+LONGEST_FIRST = (
+    "test_every_sitemap_page_has_no_serious_accessibility_violation",
+    "test_pages_with_photos_have_no_serious_accessibility_violation",
+    "test_every_sitemap_page_is_valid_html",
+)
+
+
+def run_longest_first(items):
+    """Reorder the browser tests among the places they hold, so that other
+    tests (and pytest-django's order of them) stay as they are."""
+    here = Path(__file__).parent
+    places = [i for i, item in enumerate(items) if item.path.is_relative_to(here)]
+
+    def rank(item):
+        if item.originalname in LONGEST_FIRST:
+            return LONGEST_FIRST.index(item.originalname)
+        return len(LONGEST_FIRST)
+
+    in_order = sorted((items[i] for i in places), key=rank)
+    for place, item in zip(places, in_order, strict=True):
+        items[place] = item
+
+
+def skip_unless_asked(config, items):
     reason = None
     if not config.getoption("--run-browser-tests"):
         reason = (
@@ -135,7 +166,11 @@ def screenshot(request):
         """`of` is the page to take, when the test opened its own (a phone);
         otherwise the test's `page`."""
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        (of or request.getfixturevalue("page")).screenshot(
+        page = of or request.getfixturevalue("page")
+        # A click returns once the next page starts to arrive: the whole of
+        # it is there only when it has loaded.
+        page.wait_for_load_state()
+        page.screenshot(
             path=SCREENSHOTS / f"{request.node.name}-{name}.png",
             full_page=True,
             scale="css",
