@@ -55,9 +55,13 @@ def start_axe(page, within: str = "document") -> None:
     """Start axe on the page and return at once; `axe_found` waits for it."""
     if not page.evaluate("typeof axe !== 'undefined'"):
         page.evaluate(axe_source())
-    # `void`: evaluate would otherwise wait for the promise.
+    # axe does most of its work before it returns its promise: started from
+    # a timer, it works while this returns to start the next tab.
     script = serious_violations_script(within)
-    page.evaluate(f"void (window.axeSeriousViolations = {script})")
+    page.evaluate(
+        "void (window.axeSeriousViolations = new Promise(resolve =>"
+        f" setTimeout(resolve)).then(() => {script}))"
+    )
 
 
 def axe_found(page) -> list[str]:
@@ -72,10 +76,11 @@ def serious_violations(page, within: str = "document") -> list[str]:
     return axe_found(page)
 
 
-def serious_violations_of_each(context, urls, *, settle=None, tabs=2) -> dict:
+def serious_violations_of_each(context, urls, *, settle=None, tabs=3) -> dict:
     """Each URL's serious violations, checked in `tabs` tabs at once: while
-    axe runs on one page (in that tab's renderer process), the next page
-    loads in another tab. `settle(page)` runs after each page has loaded.
+    axe runs on pages in their tabs' renderer processes, the next page loads
+    in another tab (and the live server renders it). `settle(page)` runs
+    after each page has loaded.
     """
     idle = [context.new_page() for _ in range(tabs)]
     for page in idle:
