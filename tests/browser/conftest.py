@@ -31,31 +31,22 @@ NODE_MODULES = ROOT / "node_modules"
 
 def pytest_collection_modifyitems(config, items):
     skip_unless_asked(config, items)
-    run_longest_first(items)
+    start_with_the_longest(items)
 
 
-# The gates that take longest, in that order. Run first, they finish while
-# the other tests run on the other pytest-xdist worker; run last, one worker
-# would be left alone with them.
-LONGEST_FIRST = (
-    "test_every_sitemap_page_has_no_serious_accessibility_violation",
-    "test_pages_with_photos_have_no_serious_accessibility_violation",
-    "test_every_sitemap_page_is_valid_html",
-)
+# The longest test by far (a minute or more). Started first, it runs while
+# the other pytest-xdist worker takes the rest; started last, it would run
+# alone at the end.
+LONGEST = "test_every_sitemap_page_has_no_serious_accessibility_violation"
 
 
-def run_longest_first(items):
-    """Reorder the browser tests among the places they hold, so that other
-    tests (and pytest-django's order of them) stay as they are."""
+def start_with_the_longest(items):
+    """Move LONGEST to the first place the browser tests hold, so that the
+    other tests (and pytest-django's order of them) stay as they are."""
     here = Path(__file__).parent
     places = [i for i, item in enumerate(items) if item.path.is_relative_to(here)]
-
-    def rank(item):
-        if item.originalname in LONGEST_FIRST:
-            return LONGEST_FIRST.index(item.originalname)
-        return len(LONGEST_FIRST)
-
-    in_order = sorted((items[i] for i in places), key=rank)
+    browser_tests = [items[i] for i in places]
+    in_order = sorted(browser_tests, key=lambda item: item.originalname != LONGEST)
     for place, item in zip(places, in_order, strict=True):
         items[place] = item
 
