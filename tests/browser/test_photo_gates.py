@@ -103,7 +103,11 @@ def test_pages_with_photos_have_no_serious_accessibility_violation(
                 settle=network_idle,
             )
             problems.update(
-                {f"{url} at {width}px": found for url, found in found.items() if found}
+                {
+                    f"{url.removeprefix(site)} at {width}px": problems_there
+                    for url, problems_there in found.items()
+                    if problems_there
+                }
             )
             page = context.new_page()
             page.goto(f"{site}{photo_site['race'].get_absolute_url()}")
