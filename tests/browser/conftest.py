@@ -4,7 +4,8 @@ They run in their own pytest process (`make test` does this) because
 live_server needs transactional tests, whose flushes would empty the
 database shared by the other tests. One browser serves the whole session
 (pytest-playwright's `browser`), and each test gets the 2004 season back
-from a snapshot taken once (the `site` fixture).
+from a snapshot taken once (the `site` fixture). Under pytest-xdist each
+worker has a database, a live server and a browser of its own.
 """
 
 import os
