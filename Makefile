@@ -12,8 +12,8 @@ PYTHON ?= $(shell for candidate in python3.13 python3.12 python3 python; do \
 	if $$candidate -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; \
 	then echo $$candidate; break; fi; done)
 
-.PHONY: help install setup run test lint format check typecheck static data bench bench-pdf soak crawl \
-	backup clean
+.PHONY: help install lock setup run test lint format check typecheck static data bench bench-pdf soak crawl \
+	backup clean lighthouse
 
 help:
 	@echo "make run    set up and serve the site at http://127.0.0.1:$(PORT)"
@@ -22,23 +22,42 @@ help:
 	@echo "make typecheck  mypy with django-stubs on the typed modules"
 	@echo "make format apply ruff's fixes and formatting"
 	@echo "make check  Django system check and missing migrations"
+	@echo "make lock   compile requirements*.txt (pinned, hashed) from requirements*.in"
 	@echo "make data   merge the facts and sources of $(SHARED_DATA) into fixtures/"
 	@echo "make bench  load-test production serving on 127.0.0.1 (about 2 minutes)"
 	@echo "make bench-pdf  time the Mid-Ohio results PDF"
+	@echo "make lighthouse Lighthouse's mobile performance score of the main pages"
 	@echo "make soak   a minute of mixed load and editing on 127.0.0.1 (scratch site)"
 	@echo "make crawl  save every page, export, PDF and API answer to var/crawl/$(CRAWL_LABEL)"
 	@echo "make backup write the database and var/media to var/backups/ (restore: manage.py restore)"
 
-$(VENV)/.installed: requirements.txt requirements-dev.txt
+# The locked requirements (requirements*.txt, every package pinned and
+# hashed), installed with uv: the machine's own, or else the locked one from
+# requirements-uv.txt; pip installs them if uv cannot be had.
+$(VENV)/.installed: requirements.txt requirements-dev.txt requirements-uv.txt
 	@if [ -z "$(PYTHON)" ]; then \
 		echo "Python 3.12 or newer is needed (3.13 preferred)." >&2; \
 		echo "Install it (e.g. 'pyenv install 3.13') or set PYTHON=/path/to/python3.13." >&2; \
 		exit 1; fi
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --requirement requirements-dev.txt
+	@uv=$$(command -v uv || true); \
+	if [ -z "$$uv" ] && $(PY) -m pip install --quiet --disable-pip-version-check \
+		--require-hashes --requirement requirements-uv.txt; then uv=$(VENV)/bin/uv; fi; \
+	if [ -n "$$uv" ] && "$$uv" pip install --quiet --python $(PY) --require-hashes \
+		--requirement requirements-dev.txt; then echo "Installed with $$uv."; \
+	else $(PY) -m pip install --quiet --disable-pip-version-check --require-hashes \
+		--requirement requirements-dev.txt; fi
 	@touch $@
 
 install: $(VENV)/.installed
+
+# Compile requirements.txt and requirements-dev.txt from the direct
+# dependencies in requirements*.in, pinned and hashed. Today's pins are
+# kept; `make lock UPGRADE=--upgrade` moves each to its newest allowed release.
+LOCK := pip compile --quiet --generate-hashes --universal --python-version 3.12 $(UPGRADE)
+lock: install
+	$$(command -v uv || echo $(VENV)/bin/uv) $(LOCK) requirements.in -o requirements.txt
+	$$(command -v uv || echo $(VENV)/bin/uv) $(LOCK) requirements-dev.in -o requirements-dev.txt
 
 setup: install
 	$(PY) manage.py migrate --noinput
@@ -57,7 +76,7 @@ node_modules/.installed: package.json package-lock.json
 
 test: setup node_modules/.installed
 	$(PY) -m pytest
-	$(PY) -m pytest tests/browser --run-browser-tests
+	$(PY) -m pytest tests/browser --run-browser-tests --numprocesses=0
 
 # The hooks of .pre-commit-config.yaml on every file (ruff, django-upgrade,
 # djhtml), then the type check.
@@ -102,6 +121,14 @@ bench: setup
 	@command -v wrk >/dev/null || { apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
 	$(PY) bench/run.py
+
+# Lighthouse's mobile performance score of the main pages (bench/lighthouse.py);
+# Lighthouse itself (about 180 MB) goes to var/lighthouse on first use.
+LIGHTHOUSE_VERSION := 13.5.0
+lighthouse: setup
+	@test -x var/lighthouse/node_modules/.bin/lighthouse || npm install --silent --no-audit \
+		--no-fund --prefix var/lighthouse lighthouse@$(LIGHTHOUSE_VERSION)
+	$(PY) bench/lighthouse.py
 
 # A minute of cached pages, uncacheable sheet requests and an editor saving
 # every second, against a scratch site in var/soak: p99, errors, lost edits.

@@ -8,6 +8,7 @@ FORWARDED_ALLOW_IPS names the proxies whose X-Forwarded-Proto is trusted.
 
 import multiprocessing
 import os
+import time
 
 wsgi_app = "almsweb.wsgi:application"
 bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
@@ -26,6 +27,22 @@ max_requests = 200_000
 max_requests_jitter = 20_000
 # Import the site once in the master: new workers start at once.
 preload_app = True
+
+
+def when_ready(server):
+    """Before the first worker is forked: render the season's main pages, so
+    every worker starts with them (almsweb/startup.py)."""
+    from almsweb.startup import warm_pages
+    from almsweb.wsgi import application
+
+    started = time.perf_counter()
+    warmed = warm_pages(application, bind)
+    server.log.info(
+        "Rendered %d pages before the workers start, in %.0f ms.",
+        len(warmed),
+        (time.perf_counter() - started) * 1000,
+    )
+
 
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 

@@ -22,6 +22,7 @@ under that copy's own ETag, with `Vary: Accept-Encoding`.
 """
 
 import time
+from functools import lru_cache
 from hashlib import md5
 from importlib import import_module
 
@@ -41,6 +42,9 @@ from django.utils.http import http_date
 from .compression import compressed_copies, is_compressible, preferred_encoding
 
 DATA_VERSION_KEY = "data-version"
+# The request's WSGI environ names the data version of a page served from
+# the cache under this key (read by almsweb/page_memo.py).
+SERVED_FROM_CACHE = "almsweb.page_version"
 SECOND = 1_000_000_000  # in the data version's unit, nanoseconds
 # Pages of these URL namespaces read no query parameter but those their view
 # names in `query_parameters`; every other parameter is dropped before the
@@ -133,16 +137,9 @@ def page_query(request) -> str | None:
     A view names them in `query_parameters`, a dict of parameter name to a
     function that normalises its value (None keeps the value as sent).
     """
-    try:
-        match = resolve(request.path_info)
-    except Resolver404:
-        return None
-    view = getattr(match.func, "view_class", match.func)
-    parameters = getattr(view, "query_parameters", None)
+    parameters = declared_parameters(request.path_info)
     if parameters is None:
-        if match.namespace not in PAGES_WITH_DECLARED_PARAMETERS:
-            return None
-        parameters = {}
+        return None
     query = QueryDict(mutable=True)
     for name, normalise in sorted(parameters.items()):
         value = request.GET.get(name)
@@ -151,6 +148,21 @@ def page_query(request) -> str | None:
         if value is not None:
             query[name] = value
     return query.urlencode()
+
+
+@lru_cache(maxsize=4096)
+def declared_parameters(path: str) -> dict | None:
+    """The query parameters the view of `path` reads (see `page_query`),
+    looked up once per path: the URLconf never changes while running."""
+    try:
+        match = resolve(path)
+    except Resolver404:
+        return None
+    view = getattr(match.func, "view_class", match.func)
+    parameters = getattr(view, "query_parameters", None)
+    if parameters is None and match.namespace in PAGES_WITH_DECLARED_PARAMETERS:
+        return {}
+    return parameters
 
 
 def keep_only_page_parameters(request) -> None:
@@ -193,13 +205,16 @@ class PublicPageCacheMiddleware:
                 # Drop the oldest (dicts keep insertion order).
                 self.local_pages.pop(next(iter(self.local_pages)), None)
             self.local_pages[key] = stored
-        response = served_copy(request, stored)
-        return get_conditional_response(
+        response = get_conditional_response(
             request,
-            etag=response["ETag"],
+            etag=(copy := served_copy(request, stored))["ETag"],
             last_modified=version // SECOND,
-            response=response,
+            response=copy,
         )
+        if response.status_code == 200:
+            # For almsweb.page_memo: this answer may be sent again as it is.
+            request.META[SERVED_FROM_CACHE] = version
+        return response
 
     def may_use_cache(self, request) -> bool:
         if self.admin_prefix is None:

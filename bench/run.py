@@ -1,12 +1,18 @@
 """Benchmark the site as production runs it (`make bench`).
 
 1. Starts gunicorn with gunicorn.conf.py and DJANGO_ENV=production on a free
-   port of 127.0.0.1, as if behind a TLS proxy (X-Forwarded-Proto: https).
-2. Loads each page and one static CSS file with wrk, at 32 and 64
-   connections for a few seconds each, and prints requests/s, p50/p99
-   latency, errors, 5xx responses (from gunicorn's access log) and each
-   page's throughput as a ratio to the static file's.
-3. Stops the server, then renders each page in-process without the page
+   port of 127.0.0.1, as if behind a TLS proxy (X-Forwarded-Proto: https),
+   after a new data version (as `make run`'s migrate makes), and times the
+   first request for each page: what the first visitor after a start waits.
+2. Prints each page's transferred bytes with Brotli, gzip and none, and the
+   time of a first and a repeated request for the PDF sheet.
+3. Loads each page and one static CSS file with wrk, at 32 and 64
+   connections for a few seconds each, sending `Accept-Encoding: br, gzip`
+   as browsers do, and prints requests/s, p50/p99 latency, errors, 5xx
+   responses (from gunicorn's access log) and each page's throughput as a
+   ratio to the static file's. `--worker-class gthread` runs the same with
+   gunicorn's threaded workers (`--threads`, default 4) instead of sync ones.
+4. Stops the server, then renders each page in-process without the page
    cache, against the real data and against ten times as much synthetic
    data (var/bench/10x.sqlite3, made by bench/synthesize.py), and prints
    the SQL query count and the render time of each.
@@ -35,15 +41,20 @@ BENCH_DIR = BASE_DIR / "var" / "bench"
 PYTHON = sys.executable
 HOST = "127.0.0.1"
 PROXY_HEADERS = {"X-Forwarded-Proto": "https"}
+BROWSER_HEADERS = {**PROXY_HEADERS, "Accept-Encoding": "br, gzip"}
+ENCODINGS = ("br", "gzip", "identity")
 
 PAGES = [
+    ("home", "/"),
     ("race page", "/2004/mid-ohio/"),
     ("calendar", "/2004/"),
     ("standings", "/2004/standings/"),
     ("PDF sheet", "/2004/mid-ohio/results.pdf"),
 ]
+PDF_SHEET = "/2004/mid-ohio/results.pdf"
 CONNECTIONS = (32, 64)
 RENDER_RUNS = 30
+REPEATS = 20
 
 
 def say(text: str = "") -> None:
@@ -57,8 +68,9 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def fetch(url: str) -> tuple[int, bytes]:
-    request = urllib.request.Request(url, headers=PROXY_HEADERS)
+def fetch(url: str, headers: dict | None = None) -> tuple[int, bytes]:
+    """The status and the body as sent (never decompressed)."""
+    request = urllib.request.Request(url, headers=headers or PROXY_HEADERS)
     try:
         with urllib.request.urlopen(request, timeout=10) as response:
             return response.status, response.read()
@@ -66,7 +78,14 @@ def fetch(url: str) -> tuple[int, bytes]:
         return error.code, error.read()
 
 
-def start_server(port: int, log_file) -> subprocess.Popen:
+def timed_fetch(url: str, headers: dict | None = None) -> float:
+    """Milliseconds from sending the request to the last byte of the body."""
+    started = time.perf_counter()
+    fetch(url, headers)
+    return (time.perf_counter() - started) * 1000
+
+
+def start_server(port: int, log_file, worker_args: list[str]) -> subprocess.Popen:
     env = {
         **os.environ,
         "DJANGO_ENV": "production",
@@ -77,7 +96,12 @@ def start_server(port: int, log_file) -> subprocess.Popen:
     }
     env.pop("DJANGO_DEBUG", None)
     server = subprocess.Popen(
-        [str(Path(PYTHON).parent / "gunicorn"), "--config", "gunicorn.conf.py"],
+        [
+            str(Path(PYTHON).parent / "gunicorn"),
+            "--config",
+            "gunicorn.conf.py",
+            *worker_args,
+        ],
         cwd=BASE_DIR,
         env=env,
         stdout=log_file,
@@ -102,7 +126,7 @@ def to_ms(value: str) -> float:
 def run_wrk(url: str, connections: int, seconds: int) -> dict:
     header = [
         arg
-        for name, value in PROXY_HEADERS.items()
+        for name, value in BROWSER_HEADERS.items()
         for arg in ("-H", f"{name}: {value}")
     ]
     output = subprocess.run(
@@ -135,14 +159,55 @@ def count_5xx(log_path: Path, offset: int) -> int:
         return len(re.findall(r'HTTP/1\.[01]" 5\d\d ', log.read()))
 
 
-def load_test(seconds: int) -> None:
+def new_data_version() -> None:
+    """What `make run`'s migrate does: every cached page is stale."""
+    subprocess.run(
+        [PYTHON, "manage.py", "shell", "-c", BUMP_DATA_VERSION],
+        cwd=BASE_DIR,
+        check=True,
+    )
+
+
+BUMP_DATA_VERSION = "from almsweb.cache import bump_data_version; bump_data_version()"
+
+
+def first_visits(base: str, targets: list[tuple[str, str]]) -> None:
+    say("\nFirst request for each page after the start (renders it; ms)")
+    for name, path in targets:
+        milliseconds = timed_fetch(base + path, BROWSER_HEADERS)
+        say(f"  {name:<12} {path:<30} {milliseconds:>7.1f}")
+
+
+def transferred_bytes(base: str, targets: list[tuple[str, str]]) -> None:
+    say("\nBytes sent per page, by Accept-Encoding")
+    say(f"  {'target':<12} {'path':<30} " + " ".join(f"{e:>9}" for e in ENCODINGS))
+    for name, path in targets:
+        sizes = [
+            len(fetch(base + path, {**PROXY_HEADERS, "Accept-Encoding": encoding})[1])
+            for encoding in ENCODINGS
+        ]
+        say(f"  {name:<12} {path:<30} " + " ".join(f"{size:>9,}" for size in sizes))
+
+
+def sheet_requests(base: str) -> None:
+    """Once rendered (by the first visit), the sheet comes from the cache."""
+    timings = [timed_fetch(base + PDF_SHEET) for _ in range(REPEATS)]
+    say(
+        f"\nPDF sheet {PDF_SHEET}, asked again {REPEATS} times: median "
+        f"{statistics.median(timings):.1f} ms, max {max(timings):.1f} ms"
+    )
+
+
+def load_test(seconds: int, worker_args: list[str]) -> None:
     BENCH_DIR.mkdir(parents=True, exist_ok=True)
     log_path = BENCH_DIR / "gunicorn.log"
     port = free_port()
     base = f"http://{HOST}:{port}"
+    new_data_version()
     with log_path.open("w") as log_file:
-        server = start_server(port, log_file)
+        server = start_server(port, log_file, worker_args)
         try:
+            first_visits(base, PAGES)
             status, html = fetch(f"{base}/2004/mid-ohio/")
             stylesheet = re.search(rb'href="(/static/css/site\.[0-9a-f]+\.css)"', html)
             if status != 200 or not stylesheet:
@@ -154,10 +219,14 @@ def load_test(seconds: int) -> None:
                     say(f"note: {path} answers 404 (not built yet); skipped.")
                     continue
                 targets.append((name, path))
+            transferred_bytes(base, targets)
+            sheet_requests(base)
             say(
                 f"\nLoad: wrk, {seconds} s per run, gunicorn with "
-                f"{os.environ.get('WEB_CONCURRENCY', 'default')} workers, "
-                f"cache {'Redis' if os.environ.get('REDIS_URL') else 'files'}"
+                f"{os.environ.get('WEB_CONCURRENCY', 'default')} "
+                f"{' '.join(worker_args) or 'sync'} workers, "
+                f"cache {'Redis' if os.environ.get('REDIS_URL') else 'files'}, "
+                f"Accept-Encoding: {BROWSER_HEADERS['Accept-Encoding']}"
             )
             say(
                 f"{'target':<12} {'path':<30} {'conns':>5} {'req/s':>9} "
@@ -237,9 +306,9 @@ def measure() -> None:
         "pages": {},
     }
     client = Client()
-    # No page cache: every request renders the page.
+    # No page cache (nor the pages each process keeps): every request renders.
     dummy = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
-    with override_settings(CACHES=dummy):
+    with override_settings(CACHES=dummy, PAGE_CACHE_SECONDS=0):
         for _, path in PAGES:
             if client.get(path).status_code != 200:
                 continue
@@ -248,7 +317,8 @@ def measure() -> None:
             # Now: the next request's request_started signal clears the log.
             query_count = len(queries)
             timings = []
-            for _ in range(RENDER_RUNS):
+            # A sheet takes about 0.3 s a render: fewer runs of it.
+            for _ in range(5 if path.endswith(".pdf") else RENDER_RUNS):
                 started = time.perf_counter()
                 client.get(path)
                 timings.append((time.perf_counter() - started) * 1000)
@@ -285,6 +355,16 @@ def render_report() -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=10, help="per wrk run")
+    parser.add_argument(
+        "--worker-class",
+        choices=("sync", "gthread"),
+        default="sync",
+        help="gunicorn's worker class (gunicorn.conf.py's is sync)",
+    )
+    parser.add_argument("--threads", type=int, default=4, help="per gthread worker")
+    parser.add_argument(
+        "--no-render", action="store_true", help="skip the in-process render times"
+    )
     parser.add_argument("--measure", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.measure:
@@ -292,8 +372,12 @@ def main() -> None:
         return
     if not shutil.which("wrk"):
         raise SystemExit("wrk is missing: apt-get install wrk (make bench does).")
-    load_test(args.seconds)
-    render_report()
+    worker_args = []
+    if args.worker_class == "gthread":
+        worker_args = ["--worker-class", "gthread", "--threads", str(args.threads)]
+    load_test(args.seconds, worker_args)
+    if not args.no_render:
+        render_report()
 
 
 if __name__ == "__main__":

@@ -24,7 +24,12 @@ from .models import CarClass, ClassCount, Driver, Entry, Race
 def class_counts_by_race(races: Iterable[Race]) -> dict[int, list[ClassCount]]:
     """The reported counts per class of the races, keyed by race id (one query)."""
     found: dict[int, list[ClassCount]] = defaultdict(list)
-    counts = ClassCount.objects.filter(race__in=list(races)).select_related("car_class")
+    # Ordered by class only: ClassCount's ordering joins the race and season.
+    counts = (
+        ClassCount.objects.filter(race__in=list(races))
+        .select_related("car_class")
+        .order_by("car_class__display_order")
+    )
     for count in counts:
         found[count.race_id].append(count)
     return found

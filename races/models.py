@@ -570,7 +570,13 @@ class Driver(PlainTextModel, NaturalKeyModel):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("races:driver-detail", kwargs={"slug": self.slug})
+        # A race page links each of its drivers in the results, the podiums,
+        # the stories and the grid: reverse() once per driver object (and
+        # slug), not four times.
+        if self.__dict__.get("_url_slug") != self.slug:
+            self._url = reverse("races:driver-detail", kwargs={"slug": self.slug})
+            self._url_slug = self.slug
+        return self._url
 
     @property
     def full_name(self) -> str:
@@ -828,29 +834,49 @@ class Race(PlainTextModel, NaturalKeyModel, EditVersioned):
             )
 
 
+def crew_in_order() -> Prefetch:
+    """Each entry's crew with their drivers, as the list `entry.crew_in_order`
+    (`Entry.crew_drivers` reads it). A list rather than the `crew` manager's
+    cache: that builds a queryset per entry, a good part of the time a
+    season's hundreds of entries took to load."""
+    # Ordered within each entry only: Crew's own ordering goes through the
+    # entry to its race and season, three joins a prefetch has no use for.
+    return Prefetch(
+        "crew",
+        queryset=Crew.objects.select_related("driver").order_by("order"),
+        to_attr="crew_in_order",
+    )
+
+
 class EntryQuerySet(NaturalKeyQuerySet):
     def for_results_table(self):
         """Entries with race (season, circuit, points scale), class, team, car,
         ordered crew and story."""
         return self.select_related(
-            "race__season",
-            "race__circuit",
-            "race__points_scale",
-            "car_class",
-            "team",
-            "car_model__manufacturer",
-            "story",
-        ).prefetch_related(
-            Prefetch("crew", queryset=Crew.objects.select_related("driver"))
+            "race__season", "race__circuit", "race__points_scale"
+        ).for_race_table()
+
+    def for_race_table(self):
+        """Entries with class, team, car, ordered crew and story, for one
+        race's table: read through `race.entries`, every entry holds that
+        race object rather than a copy joined in for each."""
+        return self.select_related(
+            "car_class", "team", "car_model__manufacturer", "story"
+        ).prefetch_related(crew_in_order())
+
+    def for_season_tables(self):
+        """Entries with class, team and ordered crew: what the standings,
+        calendars and coverage read. Their races are not joined; see
+        `results.season_entries`."""
+        return self.select_related("car_class", "team").prefetch_related(
+            crew_in_order()
         )
 
     def with_sources(self):
         """Entries with their source links and sources (`entry.source_links`)."""
-        return self.prefetch_related(
-            Prefetch(
-                "source_links", queryset=EntrySource.objects.select_related("source")
-            )
-        )
+        # Ordered within each entry only (see crew_in_order).
+        links = EntrySource.objects.select_related("source").order_by("source__code")
+        return self.prefetch_related(Prefetch("source_links", queryset=links))
 
 
 class Entry(PlainTextModel, NaturalKeyModel, EditVersioned):
@@ -1056,8 +1082,12 @@ class Entry(PlainTextModel, NaturalKeyModel, EditVersioned):
 
     @property
     def crew_drivers(self) -> list[Driver]:
-        """Drivers in driving order; uses the prefetched crew when present."""
-        return [member.driver for member in self.crew.all()]
+        """Drivers in driving order; uses the prefetched crew when present
+        (`crew_in_order`)."""
+        crew = getattr(self, "crew_in_order", None)
+        if crew is None:
+            crew = self.crew.all()
+        return [member.driver for member in crew]
 
     def clean(self):
         errors = {}

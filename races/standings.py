@@ -198,6 +198,11 @@ class Standing:
         return sum(result.points for result in self.rounds if result)
 
     @property
+    def is_leader(self) -> bool:
+        """First, or joint first, with points."""
+        return self.position == 1 and self.total > 0
+
+    @property
     def is_verified(self) -> bool:
         return all(result.is_verified for result in self.rounds if result)
 
@@ -247,11 +252,11 @@ class ClassStandings:
     @property
     def leaders(self) -> list[Standing]:
         """The drivers sharing first place, if anyone has scored."""
-        return [s for s in self.drivers if s.position == 1 and s.total]
+        return [s for s in self.drivers if s.is_leader]
 
     @property
     def team_leaders(self) -> list[Standing]:
-        return [s for s in self.teams if s.position == 1 and s.total]
+        return [s for s in self.teams if s.is_leader]
 
 
 def rank(standings: Iterable[Standing]) -> list[Standing]:
@@ -261,11 +266,19 @@ def rank(standings: Iterable[Standing]) -> list[Standing]:
     on. Competitors still level share the position and are marked tied.
     """
     competitors = list(standings)
-    length = max((len(s.countback) for s in competitors), default=0)
+    countbacks = {id(s): s.countback for s in competitors}
+    length = max((len(countback) for countback in countbacks.values()), default=0)
+    merits = {
+        id(s): (
+            -s.total,
+            *(-count for count in countbacks[id(s)]),
+            *(0,) * (length - len(countbacks[id(s)])),
+        )
+        for s in competitors
+    }
 
     def merit(standing: Standing) -> tuple:
-        countback = standing.countback + (0,) * (length - len(standing.countback))
-        return (-standing.total, *(-count for count in countback))
+        return merits[id(standing)]
 
     ordered = sorted(competitors, key=lambda s: (merit(s), s.name_key))
     for index, standing in enumerate(ordered):

@@ -4,14 +4,16 @@ The tables sort their rows here (`SORT_VALUES`) and print them in the blocks
 of an official sheet (`SHEET_BLOCKS`); rows are `standings.ScoredEntry`.
 """
 
+import inspect
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlencode
 
 import django_tables2 as tables
-from django.utils.html import format_html
-from django.utils.safestring import mark_safe
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import SafeString, mark_safe
 from django_tables2.data import TableListData
-from django_tables2.utils import OrderBy
+from django_tables2.utils import AttributeDict, OrderBy, computed_values
 
 from . import html
 from .citations import Reference
@@ -116,6 +118,32 @@ class NumberColumn(tables.Column):
         super().__init__(*args, **kwargs)
 
 
+class ScreenCell:
+    """How one column's cells are rendered on screen, worked out once per
+    table: the value its accessor finds in the row, or the column's default
+    when empty, through the table's `render_<column>` method if it has one,
+    escaped. As django-tables2 renders a cell, for the columns of
+    `ResultsTable` (none of which links its cells)."""
+
+    def __init__(self, bound_column):
+        self.accessor = bound_column.accessor
+        self.empty_values = bound_column.column.empty_values
+        self.default = bound_column.default
+        self.render = bound_column.render
+        self.arguments = set(inspect.signature(self.render).parameters)
+        attrs = bound_column.attrs["td"].as_html()
+        self.attrs = mark_safe(f" {attrs}" if attrs else "")
+
+    def content(self, record) -> str:
+        value = self.accessor.resolve(record, quiet=True)
+        if value in self.empty_values:
+            return conditional_escape(self.default)
+        arguments = {"value": value, "record": record}
+        return conditional_escape(
+            self.render(**{name: arguments[name] for name in self.arguments})
+        )
+
+
 class ClassificationData(TableListData):
     """Classified rows, sorted with unknown values last in either direction."""
 
@@ -193,7 +221,7 @@ class ResultsTable(tables.Table):
         attrs = {"class": "results"}
         row_attrs = {
             "id": lambda record: record.entry.anchor,
-            "class": lambda record: "class-winner" if record.is_class_winner else "",
+            "class": lambda record: "class-winner" if record.is_class_winner else None,
         }
         empty_text = "No cars are entered for this race yet."
 
@@ -210,22 +238,75 @@ class ResultsTable(tables.Table):
         self.caption = caption
         self.references = references or {}
 
-    def body_rows(self) -> list[tuple[str, list[tuple[str, str]]]]:
-        """Each row as (row attributes, [(cell attributes, cell HTML)]).
+    def header_cells(self) -> SafeString:
+        """The column headings: a sortable column's is a link that sorts by
+        it (the other way round when already sorted so), keeping the page's
+        other query parameters, as django-tables2's `querystring_replace`.
 
-        Built here rather than looked up cell by cell in the template, which
-        was most of the race page's render time.
+        Built here for the same reason as the rows (`body_rows`). The table
+        must have been configured with the request (`RequestConfig`).
         """
-        columns = [
-            (column.name, column.attrs["td"].as_html()) for column in self.columns
-        ]
-        return [
-            (
-                row.attrs.as_html(),
-                [(attrs, row.get_cell(name)) for name, attrs in columns],
+        cells = []
+        for column in self.columns:
+            order = column.order_by_alias
+            sorted_by = ""
+            if column.is_ordered:
+                sorted_by = "descending" if order.is_descending else "ascending"
+            heading = column.header
+            if column.orderable:
+                query = dict(self.request.GET)
+                query[self.prefixed_order_by_field] = order.next
+                arrow = {"": "", "ascending": " ▲", "descending": " ▼"}[sorted_by]
+                heading = format_html(
+                    '<a href="?{}#results">{}<span class="sort-hint" '
+                    'aria-hidden="true">{}</span></a>',
+                    urlencode(query, doseq=True),
+                    heading,
+                    arrow,
+                )
+            cells.append(
+                format_html(
+                    '<th scope="col" {}{}>{}</th>',
+                    mark_safe(column.attrs["th"].as_html()),
+                    format_html(' aria-sort="{}"', sorted_by) if sorted_by else "",
+                    heading,
+                )
             )
-            for row in self.rows
-        ]
+        return mark_safe("".join(cells))
+
+    def body_rows(self) -> list[SafeString]:
+        """Each row as one line of HTML, its first cell the row's header.
+
+        Built here rather than cell by cell in the template, and each cell
+        with its column's render method called directly (`ScreenCell`):
+        django-tables2's own cell rendering inspects the render method and
+        the model's fields again for every cell, and was most of the race
+        page's render time.
+        """
+        first, *others = [ScreenCell(column) for column in self.columns]
+        rows = []
+        for row in self.rows:
+            record = row.record
+            attrs = AttributeDict(
+                computed_values(
+                    self.row_attrs, kwargs={"table": self, "record": record}
+                )
+            )
+            rows.append(
+                format_html(
+                    '<tr {}><th scope="row"{}>{}</th>{}</tr>',
+                    attrs.as_html(),
+                    first.attrs,
+                    first.content(record),
+                    mark_safe(
+                        "".join(
+                            f"<td{cell.attrs}>{cell.content(record)}</td>"
+                            for cell in others
+                        )
+                    ),
+                )
+            )
+        return rows
 
     # Cells are built with format_html rather than templates: rendering a
     # template per cell made the table most of the race page's render time.

@@ -1,12 +1,23 @@
+import functools
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
 import pytest
+import redis
+from django.conf import settings as django_settings
 from django.core.cache import cache
 from django.core.management import call_command
+from django.test import override_settings
 
-from races.fixtures import FIXTURE_NAME, models_in_dependency_order
-from races.history import record_current_state
+from races.fixtures import models_in_dependency_order
 from races.models import DatabaseMarker
 
 from .factories import make_editor
+
+REDIS_CACHE = "django.core.cache.backends.redis.RedisCache"
+MEMORY_FOLDER = Path("/dev/shm")
 
 
 def pytest_addoption(parser):
@@ -32,12 +43,13 @@ def django_db_setup(django_db_setup, django_db_blocker):
     fixture round trip (test_fixtures, test_load_fixtures), the commands that
     re-import or copy it (test_commands, the admin's CSV re-import) and tests
     that use a committed round only as a page to serve (test_sheet_cache).
+    Loaded by `load_fixtures`, as `make run` loads it, so tests of what an
+    editor does to a loaded season start from here.
     Behaviour tests build their own races with tests/factories.py, most of
     them on an `empty_database`.
     """
     with django_db_blocker.unblock():
-        call_command("loaddata", FIXTURE_NAME, verbosity=0)
-        record_current_state()
+        call_command("load_fixtures", verbosity=0)
 
 
 @pytest.fixture(autouse=True)
@@ -48,8 +60,24 @@ def own_render_slots(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
-def plain_static_storage(settings):
-    """Tests need no collectstatic run."""
+def own_media_root(settings, tmp_path):
+    """Uploaded files of this test's own, never the site's var/media."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(scope="session")
+def empty_static_root(tmp_path_factory):
+    return tmp_path_factory.mktemp("static")
+
+
+@pytest.fixture(autouse=True)
+def plain_static_storage(settings, empty_static_root):
+    """Tests need no collectstatic run.
+
+    Nor do they serve its files: WhiteNoise would index the hundreds of
+    collected files for each test's client, at 30 ms a test.
+    """
+    settings.STATIC_ROOT = empty_static_root
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {
@@ -63,15 +91,64 @@ def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(scope="session")
+def file_cache_folder(tmp_path_factory):
+    """A folder for the file cache, in memory where the system has one.
+
+    Every save of season data writes the data version to the cache, and on
+    a disk each write's rename waits for the journal: a minute of the suite.
+    """
+    if MEMORY_FOLDER.is_dir() and os.access(MEMORY_FOLDER, os.W_OK):
+        folder = Path(tempfile.mkdtemp(prefix="almsweb-tests-", dir=MEMORY_FOLDER))
+        yield folder
+        shutil.rmtree(folder, ignore_errors=True)
+    else:
+        yield tmp_path_factory.mktemp("cache")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def own_cache(file_cache_folder) -> dict:
+    """A cache of this test process's own, from the start of the session.
+
+    Parallel workers (pytest-xdist) and a running `make run` share the cache
+    configured in settings; each test empties its cache, so it must empty
+    only its own: a folder of its own for the file cache, its own key prefix
+    in Redis.
+    """
+    configured = django_settings.CACHES["default"]
+    if configured["BACKEND"] == REDIS_CACHE:
+        worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+        own = {**configured, "KEY_PREFIX": f"almsweb-tests-{worker}"}
+    else:
+        own = {**configured, "LOCATION": file_cache_folder}
+    with override_settings(CACHES={"default": own}):
+        yield own
+        empty_cache(own)
+
+
+@functools.cache
+def redis_client(url: str) -> redis.Redis:
+    return redis.Redis.from_url(url)
+
+
+def empty_cache(cache_settings: dict) -> None:
+    """Delete every entry of this test process's cache and no other."""
+    if cache_settings["BACKEND"] == REDIS_CACHE:
+        # Django's clear() would empty the whole Redis database.
+        client = redis_client(cache_settings["LOCATION"])
+        keys = list(client.scan_iter(match=f"{cache_settings['KEY_PREFIX']}:*"))
+        if keys:
+            client.delete(*keys)
+    else:
+        cache.clear()
+
+
 @pytest.fixture(autouse=True)
-def empty_page_cache(settings):
-    """Each test starts with no cached pages, apart from `make run`'s."""
-    settings.CACHES = {
-        "default": {**settings.CACHES["default"], "KEY_PREFIX": "almsweb-tests"}
-    }
-    cache.clear()
+def empty_page_cache(own_cache):
+    """Each test starts with no cached pages."""
+    empty_cache(own_cache)
     yield
-    cache.clear()
+    empty_cache(own_cache)
 
 
 @pytest.fixture

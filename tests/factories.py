@@ -322,3 +322,47 @@ def make_photo(race: Race, **overrides):
         renditions=make_renditions(clean),
         **fields,
     )
+
+
+def add_full_field(race: Race, cars: int, *, laps_of_winner: int = 199) -> None:
+    """A field of `cars` cars of new teams, two new drivers each, finishing in
+    order a lap apart, the four classes taking turns.
+
+    Written in bulk, a hundred times faster than make_entry: no change
+    history and no signals, so the data version does not move; build the
+    field before the first request.
+    """
+    classes = [car_class(code) for code in ("LMP1", "LMP2", "GTS", "GT")]
+    car_model = make_car_model()
+    teams = Team.objects.bulk_create(
+        Team(name=name, slug=name.lower())
+        for name in (unique("Team") for _ in range(cars))
+    )
+    drivers = Driver.objects.bulk_create(
+        Driver(first_name="Test", last_name=name, slug=f"test-{name.lower()}")
+        for name in (unique("Driver") for _ in range(2 * cars))
+    )
+    entries = Entry.objects.bulk_create(
+        Entry(
+            race=race,
+            slug=number,
+            car_number=number,
+            car_class=classes[position % 4],
+            team=team,
+            car_model=car_model,
+            status=Entry.Status.RUNNING,
+            position=position,
+            laps=laps_of_winner + 1 - position,
+        )
+        for position, team, number in zip(
+            range(1, cars + 1),
+            teams,
+            (next_car_number() for _ in range(cars)),
+            strict=True,
+        )
+    )
+    Crew.objects.bulk_create(
+        Crew(entry=entry, driver=driver, order=order)
+        for index, entry in enumerate(entries)
+        for order, driver in enumerate(drivers[2 * index : 2 * index + 2], start=1)
+    )

@@ -263,7 +263,10 @@ def gunicorn_port(tmp_path):
         stderr=subprocess.DEVNULL,
     )
     try:
-        for _ in range(100):
+        # The master imports the site and compiles its templates before it
+        # listens: seconds on a busy machine.
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
             try:
                 socket.create_connection(("127.0.0.1", port), timeout=1).close()
                 break

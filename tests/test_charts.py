@@ -33,7 +33,11 @@ def test_each_line_has_its_own_marker_and_dash_class():
         lines=[line(str(i), [10]) for i in range(5)], round_labels=["R1"]
     )
     assert len({s.css_class for s in chart.series}) == 5
-    assert len({s.markers[0].path for s in chart.series}) == 5
+    assert len({s.shape for s in chart.series}) == 5
+    # The page defines one marker per line class, each of its own shape.
+    markers = {marker.css_class: marker.path for marker in charts.marker_shapes()}
+    assert set(markers) == {s.css_class for s in chart.series}
+    assert len(set(markers.values())) == 5
 
 
 def test_end_labels_of_lines_that_finish_together_do_not_overlap():

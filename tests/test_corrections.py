@@ -257,7 +257,13 @@ def test_a_form_kept_open_a_while_is_taken(client, race, settings):
     assert Correction.objects.count() == 1
 
 
-@pytest.mark.parametrize("token", ["", "forged", signing.dumps("x", salt="other")])
+@pytest.mark.parametrize(
+    "token",
+    ["", "forged", signing.dumps("x", salt="other")],
+    # Named, not shown: the signed token holds the time, and every process
+    # (pytest-xdist) must collect the same tests.
+    ids=["empty", "unsigned", "signed for another purpose"],
+)
 def test_a_forged_fill_time_is_refused(client, race, token):
     response = client.post(form_url(race), suggestion(race, shown_at=token))
     assert response.status_code == 400

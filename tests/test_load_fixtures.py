@@ -47,8 +47,8 @@ def test_fixtures_do_not_reload_into_a_loaded_database():
 
 
 @pytest.mark.slow
-def test_fixtures_do_not_reload_after_an_editor_deleted_every_season(fresh_database):
-    load_fixtures()
+def test_fixtures_do_not_reload_after_an_editor_deleted_every_season():
+    # The session's database holds fixtures/, loaded as load_fixtures does.
     delete_every_season_row()
     message = load_fixtures()
     assert not Season.objects.exists()
@@ -69,8 +69,7 @@ def test_marker_is_left_out_of_the_exported_fixtures():
 
 
 @pytest.mark.slow
-def test_force_reloads_fixtures_into_an_emptied_database(fresh_database):
-    load_fixtures()
+def test_force_reloads_fixtures_into_an_emptied_database():
     delete_every_season_row()
     load_fixtures("--force")
     assert Race.objects.count() == 9

@@ -145,8 +145,8 @@ def test_race_facts_carry_their_sources_footnotes(client, race):
     assert 'href="#source-report"' in fact_html(html, "Winner's race time")
     assert 'href="#source-report"' in fact_html(html, "Average speed")
     # Numbered in page order: the facts come before the results table.
-    assert ">1<" in fact_html(html, "Pole")
-    assert ">2<" in fact_html(html, "Winner's race time")
+    assert ">[1]<" in fact_html(html, "Pole")
+    assert ">[2]<" in fact_html(html, "Winner's race time")
 
 
 def test_unknown_facts_cite_no_sources(client, race):

@@ -18,10 +18,9 @@ from .factories import (
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("empty_database")]
 
+# A footnote link: "[n]" on screen, named "source n: <title>".
 REFERENCE = re.compile(
-    r'<a class="ref" href="#([^"]+)"><span aria-hidden="true">\[</span>'
-    r'<span class="visually-hidden">source </span>(\d+)'
-    r'<span class="visually-hidden">: ([^<]*)</span>'
+    r'<a class="ref" href="#([^"]+)" aria-label="source (\d+): ([^"]*)">\[\2\]</a>'
 )
 
 
@@ -111,11 +110,7 @@ def test_race_page_row_without_sources_has_no_reference(client, race):
 
 def test_race_page_reference_is_named_for_screen_readers(client, race):
     response = client.get(race.get_absolute_url())
-    assertContains(
-        response,
-        '<span class="visually-hidden">source </span>1'
-        '<span class="visually-hidden">: Title bravo</span>',
-    )
+    assertContains(response, 'aria-label="source 1: Title bravo">[1]</a>')
 
 
 def test_race_page_lists_title_publisher_link_gave_and_notes(client, race):

@@ -23,6 +23,10 @@ register.filter("driver_links", html.driver_links)
 register.filter("crew_links", html.crew_links)
 register.filter("references", html.references)
 register.filter("external_link", html.external_link)
+register.filter("standing_cells", html.standing_cells)
+register.filter("round_headings", html.round_headings)
+register.filter("round_names", html.round_names)
+register.filter("number_cells", html.number_cells)
 
 
 @register.filter
