@@ -11,6 +11,7 @@ worker has a database, a live server and a browser of its own.
 import os
 import shutil
 import sqlite3
+import threading
 import time
 from io import StringIO
 from pathlib import Path
@@ -136,10 +137,39 @@ def data_versions_used():
     return [0]
 
 
+@pytest.fixture(scope="session")
+def server_lock(live_server):
+    """A lock the live server holds while it answers a request: it answers
+    them one after another.
+
+    Its threads share the test's one in-memory SQLite connection, which two
+    requests must not use at once (Django's documentation warns of random
+    failures); with axe running in several tabs, requests do overlap.
+    """
+    server = live_server.thread.httpd
+    answer = server.get_app()
+    lock = threading.Lock()
+
+    def answer_alone(environ, start_response):
+        # The whole answer, body and close() (Django's request_finished)
+        # included, is made under the lock; the bytes are sent after it.
+        with lock:
+            result = answer(environ, start_response)
+            try:
+                return [b"".join(result)]
+            finally:
+                if hasattr(result, "close"):
+                    result.close()
+
+    server.set_app(answer_alone)
+    return lock
+
+
 @pytest.fixture
-def site(live_server, season_snapshot, data_versions_used):
+def site(live_server, server_lock, season_snapshot, data_versions_used):
     """The live server's base URL, with the 2004 season and the Editors group."""
-    season_snapshot.restore()
+    with server_lock:  # not under a request the last test left running
+        season_snapshot.restore()
     # The server keeps pages in memory by data version (almsweb/cache.py):
     # each test starts a version later than any an earlier test used, so no
     # page of an earlier test's data is ever served to this one.
@@ -147,6 +177,8 @@ def site(live_server, season_snapshot, data_versions_used):
     cache.set(DATA_VERSION_KEY, first, timeout=None)
     yield live_server.url
     data_versions_used.append(cache.get(DATA_VERSION_KEY) or first)
+    with server_lock:  # a request still being answered ends before the flush
+        pass
 
 
 @pytest.fixture
