@@ -25,7 +25,15 @@ from django.db import connection
 from almsweb.cache import DATA_VERSION_KEY, SECOND
 from races.permissions import sync_editors_group
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+# Debian's headless shell when installed: the same engine without the
+# browser's user interface, and a quarter less CPU a page (axe on 40 sitemap
+# pages, all processes: 8.9 s instead of 11.8 s). Playwright's own headless
+# runs use it too.
+CHROMIUM = (
+    shutil.which("chromium-headless-shell")
+    or shutil.which("chromium")
+    or "/usr/bin/chromium"
+)
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "var" / "screenshots"
 NODE_MODULES = ROOT / "node_modules"
@@ -60,7 +68,10 @@ def skip_unless_asked(config, items):
             "browser tests run in their own process: make test, or --run-browser-tests"
         )
     elif not Path(CHROMIUM).exists():
-        reason = "Chromium is missing: apt-get install chromium (Debian package)"
+        reason = (
+            "Chromium is missing: apt-get install chromium-headless-shell"
+            " (Debian package; or chromium)"
+        )
     if reason:
         for item in items:
             if item.path.is_relative_to(Path(__file__).parent):
