@@ -82,9 +82,12 @@ node_modules/.installed: package.json package-lock.json
 	@if command -v npm >/dev/null 2>&1; then npm ci --silent --no-audit --no-fund && touch $@; \
 	else echo "npm is missing: the accessibility and HTML checks will be skipped." >&2; fi
 
+# The browser tests run in parallel too, at most four processes, each with
+# a database, a live server and a browser of its own: past four, the longest
+# test (axe over the sitemap) is all that is left to wait for.
 test: setup node_modules/.installed
 	$(PY) -m pytest
-	$(PY) -m pytest tests/browser --run-browser-tests --numprocesses=0
+	$(PY) -m pytest tests/browser --run-browser-tests --maxprocesses=4
 
 # The hooks of .pre-commit-config.yaml on every file (ruff, django-upgrade,
 # djhtml), then the type check.

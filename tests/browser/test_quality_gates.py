@@ -6,7 +6,6 @@ import urllib.request
 from .checkers import (
     needs_axe,
     needs_vnu,
-    network_idle,
     nu_errors,
     serious_violations,
     serious_violations_of_each,
@@ -76,7 +75,6 @@ def test_admin_pages_an_editor_uses_have_no_serious_violation(site, browser):
         found = serious_violations_of_each(
             context,
             [f"{site}{path}" for path in paths],
-            settle=network_idle,  # the admin's scripts have run,
         )
     problems.update(found)
     assert {path: found for path, found in problems.items() if found} == {}
