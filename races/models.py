@@ -885,6 +885,8 @@ class Entry(PlainTextModel, NaturalKeyModel, EditVersioned):
     """One car in one race, with its result."""
 
     NATURAL_KEY = ("race__season__year", "race__round_number", "slug")
+    # Set on entries read for a table (results.with_crews), read by crew_drivers.
+    drivers_in_order: list["Driver"]
 
     class Status(models.TextChoices):
         RUNNING = "running", "Running at the finish"

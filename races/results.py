@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Model, Prefetch, QuerySet, prefetch_related_objects
+from django.db.models import Model, Prefetch, prefetch_related_objects
 
 from . import charts, classification, coverage, standings
 from .citations import Citations, Reference
@@ -23,6 +23,7 @@ from .models import (
     CarModel,
     ClassRegulation,
     Crew,
+    CrewQuerySet,
     Driver,
     Entry,
     Race,
@@ -62,7 +63,7 @@ def season_entries(races: list[Race]) -> list[Entry]:
     return entries
 
 
-def with_crews(entries: Iterable[Entry], crews: QuerySet[Crew]) -> list[Entry]:
+def with_crews(entries: Iterable[Entry], crews: CrewQuerySet) -> list[Entry]:
     """The entries, each with its drivers in driving order
     (`Entry.crew_drivers`), from the crews of `crews` that drive them (one
     query): `crews` selects at least theirs."""

@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, fields
 from decimal import Decimal
 from enum import StrEnum
+from typing import cast
 
 from .classification import ClassifiedEntry
 from .models import CarClass, Driver, Entry, Race, Team
@@ -323,7 +324,7 @@ def season_standings(
                 competitors[("driver", driver.pk)] = driver
                 driver_scores[class_id][driver.pk, at].append(row.score)
             if entry.team_id is not None:
-                competitors[("team", entry.team_id)] = entry.team
+                competitors[("team", entry.team_id)] = cast(Team, entry.team)
                 team_scores[class_id][entry.team_id, at].append(row.score)
     result = []
     for car_class in sorted(classes.values(), key=lambda c: c.display_order):
