@@ -221,3 +221,11 @@ def screenshot(request):
         )
 
     return take
+
+
+def log_in(page, site: str, username: str, password: str) -> None:
+    """Sign in on the admin's login page, as an editor would."""
+    page.goto(f"{site}/admin/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()

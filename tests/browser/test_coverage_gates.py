@@ -6,6 +6,7 @@ import urllib.request
 import pytest
 
 from .checkers import needs_axe, needs_vnu, nu_errors, serious_violations
+from .conftest import log_in
 
 COVERAGE_PATH = "/2004/coverage/"
 PHONE = {"width": 390, "height": 844}
@@ -52,10 +53,7 @@ def test_gaps_page_has_no_serious_accessibility_violation(site, browser, screens
     user.groups.add(Group.objects.get(name="Editors"))
     with browser.new_context() as context:
         page = context.new_page()
-        page.goto(f"{site}/admin/login/")
-        page.get_by_label("Username").fill("ed")
-        page.get_by_label("Password").fill("a-long-pass-phrase")
-        page.get_by_role("button", name="Log in").click()
+        log_in(page, site, "ed", "a-long-pass-phrase")
         page.get_by_role("link", name="Gaps: what each round still lacks").click()
         page.wait_for_load_state()  # the click returns as the page starts to arrive
         screenshot("gaps", of=page)

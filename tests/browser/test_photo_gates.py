@@ -20,7 +20,7 @@ from .checkers import (
     serious_violations,
     serious_violations_of_each,
 )
-from .conftest import NODE_MODULES
+from .conftest import NODE_MODULES, log_in
 
 WIDTHS = {"desktop": 1280, "phone": 390}
 PHOTOS_INLINE = "document.getElementById('photos-group')"
@@ -195,10 +195,7 @@ def test_admin_photo_pages_have_no_serious_violation(photo_site, browser):
     race, photo = photo_site["race"], photo_site["photos"][1]
     with browser.new_context() as context:
         page = context.new_page()
-        page.goto(f"{site}/admin/login/")
-        page.get_by_label("Username").fill("ed")
-        page.get_by_label("Password").fill("a-long-pass-phrase")
-        page.get_by_role("button", name="Log in").click()
+        log_in(page, site, "ed", "a-long-pass-phrase")
         page.wait_for_url(f"{site}/admin/")
         page.goto(f"{site}/admin/races/race/{race.pk}/change/")
         # Only the photos inline: the rest of the race page is other tests' to judge.
