@@ -1,7 +1,8 @@
-"""What a save of season data costs besides its own row: one historical row
-and one new data version, each written once."""
+"""What a save of season data costs besides its own row: one historical row,
+and a new data version when a page was looked up since the last one."""
 
 import pytest
+from pytest_django.asserts import assertContains
 
 from almsweb import cache
 from races.models import Entry, Race
@@ -25,9 +26,30 @@ def test_history_manager_still_finds_the_rows_history():
     assert Race.history.filter(id=race.pk).count() == 2
 
 
-def test_a_save_marks_the_data_changed_once(monkeypatch):
+@pytest.fixture
+def marks(monkeypatch):
+    """The new data versions marked by changes, counted."""
+    marked = []
+    monkeypatch.setattr(cache, "mark_uncommitted_change", lambda: marked.append(1))
+    return marked
+
+
+def test_a_save_marks_the_data_changed_once(marks):
     race = make_classified_race()
-    marks = []
-    monkeypatch.setattr(cache, "mark_uncommitted_change", lambda: marks.append(1))
+    cache.data_version()
     race.save()  # writes the race and its historical row
     assert marks == [1]
+
+
+def test_saves_with_no_page_looked_up_between_them_mark_once(marks):
+    cache.data_version()
+    make_classified_race()  # about sixty rows
+    assert marks == [1]
+
+
+def test_a_page_looked_up_between_two_saves_shows_the_second(client):
+    race = make_classified_race()
+    assertContains(client.get(race.get_absolute_url()), "Test Grand Prix")
+    race.name = "Renamed Grand Prix"
+    race.save()
+    assertContains(client.get(race.get_absolute_url()), "Renamed Grand Prix")
