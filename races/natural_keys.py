@@ -7,25 +7,59 @@ and seasons. Within `rows_remembered()` each row is looked up once.
 
 Only a load into a database that nothing else changes meanwhile may use it
 (load_fixtures loads into an empty database, in one transaction): a row
-that is not found is not remembered, so rows the load creates are found
-once they exist, but a row changed or deleted by someone else would not be
-seen.
+changed or deleted by someone else would not be seen.
 """
 
+from collections.abc import Iterable
 from contextlib import contextmanager
 from contextvars import ContextVar
+from dataclasses import dataclass, field
 
 from django.db.models.constants import LOOKUP_SEP
+from django.db.models.signals import post_save
 
-_remembered: ContextVar[dict | None] = ContextVar("natural_key_rows", default=None)
+
+@dataclass
+class Remembered:
+    rows: dict = field(default_factory=dict)
+    # Models whose every row is remembered: a key missing from `rows` names
+    # no row, with no query to say so.
+    complete: set = field(default_factory=set)
+
+    def add(self, row, values: tuple) -> None:
+        model = type(row)
+        self.rows[(model, values)] = self.rows[(model, "pk", row.pk)] = row
+
+
+_remembered: ContextVar[Remembered | None] = ContextVar(
+    "natural_key_rows", default=None
+)
 
 
 @contextmanager
-def rows_remembered():
-    token = _remembered.set({})
+def rows_remembered(every_row_of: Iterable = ()):
+    """Remember rows found by natural key. The models of `every_row_of`, in
+    dependency order, are read whole up front, and their rows saved meanwhile
+    are remembered as they are created: a load into an empty database asks
+    no query to learn that a row is new."""
+    remembered = Remembered()
+    token = _remembered.set(remembered)
+
+    def remember_created(sender, instance, created, **kwargs):
+        if created and sender in remembered.complete:
+            remembered.add(instance, instance.natural_key())
+
+    post_save.connect(remember_created, weak=False)
     try:
+        for model in every_row_of:
+            if not getattr(model, "NATURAL_KEY", ()):
+                continue
+            for row in model._default_manager.all():
+                remembered.add(row, row.natural_key())
+            remembered.complete.add(model)
         yield
     finally:
+        post_save.disconnect(remember_created)
         _remembered.reset(token)
 
 
@@ -37,10 +71,11 @@ def find(queryset, values: tuple):
     if remembered is None:
         return queryset.get(**lookups)
     key = (model, values)
-    if key not in remembered:
-        row = queryset.get(**lookups)
-        remembered[key] = remembered[(model, "pk", row.pk)] = row
-    return remembered[key]
+    if key not in remembered.rows:
+        if model in remembered.complete:
+            raise model.DoesNotExist(f"No {model.__name__} with the key {values}.")
+        remembered.add(queryset.get(**lookups), values)
+    return remembered.rows[key]
 
 
 def follow(row, lookup: str):
@@ -51,7 +86,7 @@ def follow(row, lookup: str):
     for name in lookup.split(LOOKUP_SEP):
         field = value._meta.get_field(name)
         if remembered is not None and field.many_to_one and not field.is_cached(value):
-            known = remembered.get(
+            known = remembered.rows.get(
                 (field.related_model, "pk", getattr(value, field.attname))
             )
             if known is not None:

@@ -1,6 +1,8 @@
-"""Rows found by natural key are looked up once while fixtures load."""
+"""Rows found by natural key are looked up once while fixtures load, and
+not at all when the load read their whole table up front."""
 
 import pytest
+from django.db.models.signals import post_save
 
 from races.models import Entry, Race, Season
 from races.natural_keys import rows_remembered
@@ -52,3 +54,33 @@ def test_a_rows_natural_key_follows_foreign_keys_to_rows_found_already(
 def test_a_rows_natural_key_outside_a_load_fetches_its_foreign_keys(race):
     unsaved = Entry(race_id=race.pk, slug="new-car")
     assert unsaved.natural_key() == (1999, 3, "new-car")
+
+
+def test_a_load_into_empty_tables_learns_a_row_is_new_without_a_query(
+    django_assert_num_queries,
+):
+    with rows_remembered(every_row_of=[Season, Race]):
+        with django_assert_num_queries(0), pytest.raises(Season.DoesNotExist):
+            Season.objects.get_by_natural_key(2001)
+
+
+def test_a_load_finds_rows_of_read_models_without_a_query(
+    race, django_assert_num_queries
+):
+    with rows_remembered(every_row_of=[Season, Race]):
+        with django_assert_num_queries(0):
+            assert Race.objects.get_by_natural_key(1999, 3) == race
+
+
+def test_a_load_finds_a_row_it_created_without_a_query(django_assert_num_queries):
+    with rows_remembered(every_row_of=[Season]):
+        created = make_season(2001)
+        with django_assert_num_queries(0):
+            assert Season.objects.get_by_natural_key(2001) == created
+
+
+def test_a_load_stops_listening_for_saves_when_it_ends():
+    listening = len(post_save.receivers)
+    with rows_remembered(every_row_of=[Season]):
+        assert len(post_save.receivers) == listening + 1
+    assert len(post_save.receivers) == listening

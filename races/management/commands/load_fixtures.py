@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from races.fixtures import FIXTURE_NAME, holds_season_data
+from races.fixtures import FIXTURE_NAME, holds_season_data, models_in_dependency_order
 from races.history import record_current_state
 from races.models import DatabaseMarker
 from races.natural_keys import rows_remembered
@@ -46,7 +46,7 @@ class Command(BaseCommand):
                 )
             )
             return
-        with transaction.atomic(), rows_remembered():
+        with transaction.atomic(), rows_remembered(models_in_dependency_order()):
             call_command("loaddata", FIXTURE_NAME, verbosity=options["verbosity"])
             # loaddata records no history; a first record of every row lets
             # an editor revert their first change too.
