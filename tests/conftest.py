@@ -9,11 +9,13 @@ import redis
 from django.conf import settings as django_settings
 from django.core.cache import cache
 from django.core.management import call_command
+from django.db import connection
 from django.test import override_settings
 
 from races.fixtures import models_in_dependency_order
 from races.models import DatabaseMarker
 
+from . import database_template
 from .factories import make_editor
 
 REDIS_CACHE = "django.core.cache.backends.redis.RedisCache"
@@ -35,8 +37,20 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.slow)
 
 
+def load_season() -> None:
+    call_command("load_fixtures", verbosity=0)
+
+
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
+def database_built_once():
+    """The test database is copied from one built by an earlier process
+    (tests/database_template.py). Requested before pytest-django builds it."""
+    with database_template.built_once(connection, fill=load_season):
+        yield
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(database_built_once, django_db_setup, django_db_blocker):
     """The committed 2004 season, loaded once for the whole session.
 
     Only the tests of the real season read it: test_season_2004.py, the
@@ -49,7 +63,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
     them on an `empty_database`.
     """
     with django_db_blocker.unblock():
-        call_command("load_fixtures", verbosity=0)
+        load_season()  # loaded already when the database was copied
 
 
 @pytest.fixture(autouse=True)
