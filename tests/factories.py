@@ -25,6 +25,7 @@ from races.models import (
     Team,
 )
 from races.permissions import EDITORS_GROUP
+from races.slugs import name_slug
 
 _numbers = itertools.count(1)
 
@@ -100,14 +101,18 @@ def make_race(**overrides) -> Race:
 
 
 def make_driver(last_name: str = "", **overrides) -> Driver:
-    last_name = last_name or unique("Driver")
-    fields = {"first_name": "Test", "last_name": last_name}
+    fields = {"first_name": "Test", "last_name": last_name or unique("Driver")}
     fields.update(overrides)
+    if not last_name and "slug" not in fields:
+        # A new name, so its slug is free: no look-up needed to number it.
+        fields["slug"] = name_slug(f"{fields['first_name']} {fields['last_name']}")
     return Driver.objects.create(**fields)
 
 
 def make_team(name: str = "") -> Team:
-    name = name or unique("Team")
+    if not name:
+        name = unique("Team")  # new, so there is none to look up
+        return Team.objects.create(slug=name.lower(), name=name)
     team, _ = Team.objects.get_or_create(slug=name.lower(), defaults={"name": name})
     return team
 
@@ -135,13 +140,16 @@ def make_entry(race: Race, class_code: str = "LMP1", **overrides) -> Entry:
     fields = {
         "slug": number or unique("car"),
         "car_number": number,
-        "car_class": car_class(class_code),
-        "team": make_team(),
-        "car_model": make_car_model(),
         "status": Entry.Status.RUNNING,
         "laps": 100,
+        **overrides,
     }
-    fields.update(overrides)
+    if "car_class" not in fields:
+        fields["car_class"] = car_class(class_code)
+    if "team" not in fields:
+        fields["team"] = make_team()
+    if "car_model" not in fields:
+        fields["car_model"] = make_car_model()
     entry = Entry.objects.create(race=race, **fields)
     for order, driver in enumerate(drivers, start=1):
         Crew.objects.create(entry=entry, driver=driver, order=order)
@@ -181,10 +189,13 @@ def make_classified_race(crews: dict | None = None, **overrides) -> Race:
     fields = {"short_name": "Testville", "summary": "A close race, in brief."}
     fields.update(overrides)
     race = make_race(**fields)
+    classes = {code: car_class(code) for code in ("LMP1", "LMP2", "GTS", "GT")}
+    car_model = make_car_model()
     for slug, number, code, position, laps, status, reason in CLASSIFIED_CARS:
         make_entry(
             race,
-            code,
+            car_class=classes[code],
+            car_model=car_model,
             slug=slug,
             car_number=number,
             position=position,
