@@ -2,6 +2,7 @@
 
 import io
 import os
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -15,6 +16,7 @@ from django.core.management.base import CommandError
 
 from photos.backup import BackupError, read_archive, write_archive
 
+from . import database_template
 from .factories import make_photo, make_race
 
 MANAGE = Path(settings.BASE_DIR) / "manage.py"
@@ -156,7 +158,12 @@ def test_backup_and_restore_commands_on_a_scratch_sqlite_site(tmp_path):
         DJANGO_MEDIA_ROOT=str(media),
     )
     # The site is built in one process: each start of manage.py costs more
-    # than a second.
+    # than a second. It starts from the tests' migrated database when this
+    # checkout has one (tests/database_template.py): migrate then has
+    # nothing left to do.
+    template = database_template.template_path()
+    if template.is_file():
+        shutil.copy(template, database)
     manage(
         "shell",
         "-c",
