@@ -91,11 +91,18 @@ def plain_static_storage(settings, empty_static_root):
     Nor do they serve its files: WhiteNoise would index the hundreds of
     collected files for each test's client, at 30 ms a test.
     """
-    settings.STATIC_ROOT = empty_static_root
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {
-            "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+    for name, value in plain_static_settings(empty_static_root).items():
+        setattr(settings, name, value)
+
+
+def plain_static_settings(static_root) -> dict:
+    return {
+        "STATIC_ROOT": static_root,
+        "STORAGES": {
+            **django_settings.STORAGES,
+            "staticfiles": {
+                "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+            },
         },
     }
 

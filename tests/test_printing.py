@@ -2,8 +2,11 @@
 
 import io
 import re
+from dataclasses import dataclass
 
 import pytest
+from django.db import transaction
+from django.test import Client, override_settings
 from django.urls import reverse
 from pypdf import PdfReader
 from pytest_django.asserts import assertContains, assertNotContains
@@ -12,6 +15,7 @@ from races.classification import classify
 from races.models import CarClass, Entry, Race
 from races.printing import StaticFilesFetcher, paper_from, static_files_fetcher
 
+from .conftest import plain_static_settings
 from .factories import (
     make_circuit,
     make_classified_race,
@@ -27,8 +31,7 @@ A4 = (595, 842)
 LETTER = (612, 792)
 
 
-@pytest.fixture
-def race():
+def make_testville() -> Race:
     season = make_season()
     season.source_note = "Compiled from the test factories."
     season.save()
@@ -42,6 +45,56 @@ def race():
         circuit=circuit,
         source_note="Complete: all ten cars of the test field.",
     )
+
+
+@pytest.fixture
+def race():
+    return make_testville()
+
+
+# Papers as visitors ask for them; None asks for none.
+PAPERS = [None, "a4", "letter", "LETTER", "legal"]
+
+
+@dataclass
+class Sheets:
+    """Testville's PDF for each paper asked, and the crews it must list."""
+
+    responses: dict
+    crews: list[tuple[str, list[str]]]
+
+    def reader(self, paper=None) -> PdfReader:
+        response = self.responses[paper]
+        assert response.status_code == 200
+        assert response["Content-Type"] == "application/pdf"
+        return PdfReader(io.BytesIO(response.content))
+
+
+@pytest.fixture(scope="module")
+def testville(django_db_setup, django_db_blocker, tmp_path_factory):
+    """Drawn once for the tests that only read them (a sheet takes half a
+    second to draw), each paper as a visitor asks for it."""
+    with (
+        django_db_blocker.unblock(),
+        override_settings(
+            RENDER_SLOT_DIR=tmp_path_factory.mktemp("render-slots"),
+            **plain_static_settings(tmp_path_factory.mktemp("static")),
+        ),
+        transaction.atomic(),
+    ):
+        race = make_testville()
+        url = reverse("races:race-results-pdf", kwargs=race_kwargs(race))
+        client = Client()
+        responses = {
+            paper: client.get(url, {"paper": paper} if paper else {})
+            for paper in PAPERS
+        }
+        crews = [
+            (row.entry.car_number, [driver.full_name for driver in row.drivers])
+            for row in classify(race.entries.for_results_table())
+        ]
+        transaction.set_rollback(True)
+    return Sheets(responses, crews)
 
 
 def race_kwargs(race) -> dict:
@@ -77,20 +130,19 @@ def page_size(reader: PdfReader) -> tuple[int, int]:
 
 
 @pytest.mark.slow
-def test_pdf_lists_every_car_with_its_crew(client, race):
-    text = text_of(pdf_of(client, race))
-    rows = classify(race.entries.for_results_table())
-    assert len(rows) == 10
-    for row in rows:
-        for driver in row.drivers:
-            assert driver.full_name in text, driver
-        if row.entry.car_number:
-            assert re.search(rf"\b{row.entry.car_number}\b", text)
+def test_pdf_lists_every_car_with_its_crew(testville):
+    text = text_of(testville.reader())
+    assert len(testville.crews) == 10
+    for car_number, drivers in testville.crews:
+        for driver in drivers:
+            assert driver in text, driver
+        if car_number:
+            assert re.search(rf"\b{car_number}\b", text)
 
 
 @pytest.mark.slow
-def test_pdf_header_states_the_race_facts(client, race):
-    text = text_of(pdf_of(client, race))
+def test_pdf_header_states_the_race_facts(testville):
+    text = text_of(testville.reader())
     for fact in (
         "AMERICAN LE MANS SERIES · 1999 SEASON · ROUND 1",
         "Testville Grand Prix",
@@ -105,8 +157,8 @@ def test_pdf_header_states_the_race_facts(client, race):
 
 
 @pytest.mark.slow
-def test_pdf_prints_the_blocks_of_an_official_classification(client, race):
-    text = text_of(pdf_of(client, race))
+def test_pdf_prints_the_blocks_of_an_official_classification(testville):
+    text = text_of(testville.reader())
     classified = text.index("CLASSIFIED (8 cars)")
     retired = text.index("RETIRED (DNF) (1 car)")
     dns = text.index("DID NOT START (DNS) (1 car)")
@@ -115,8 +167,8 @@ def test_pdf_prints_the_blocks_of_an_official_classification(client, race):
 
 
 @pytest.mark.slow
-def test_pdf_footer_has_page_numbers_generation_time_and_sources(client, race):
-    reader = pdf_of(client, race)
+def test_pdf_footer_has_page_numbers_generation_time_and_sources(testville):
+    reader = testville.reader()
     text = text_of(reader)
     pages = len(reader.pages)
     for number in range(1, pages + 1):
@@ -131,9 +183,8 @@ def test_pdf_footer_has_page_numbers_generation_time_and_sources(client, race):
     ("paper", "size"),
     [(None, A4), ("a4", A4), ("letter", LETTER), ("LETTER", LETTER), ("legal", A4)],
 )
-def test_pdf_paper_is_letter_on_request_and_a4_otherwise(client, race, paper, size):
-    params = {"paper": paper} if paper else {}
-    assert page_size(pdf_of(client, race, **params)) == size
+def test_pdf_paper_is_letter_on_request_and_a4_otherwise(testville, paper, size):
+    assert page_size(testville.reader(paper)) == size
 
 
 @pytest.mark.slow
@@ -159,10 +210,8 @@ def test_pdf_marks_the_race_status(client, status, mark):
 
 
 @pytest.mark.slow
-def test_pdf_is_named_after_the_round_and_paper(client, race):
-    url = reverse("races:race-results-pdf", kwargs=race_kwargs(race))
-    response = client.get(url, {"paper": "letter"})
-    assert response["Content-Disposition"] == (
+def test_pdf_is_named_after_the_round_and_paper(testville):
+    assert testville.responses["letter"]["Content-Disposition"] == (
         'inline; filename="alms-1999-r01-testville-results-letter.pdf"'
     )
 
