@@ -753,7 +753,22 @@ class EntryInline(admin.TabularInline):
     show_change_link = True
 
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("crew")
+        # Each row is labelled with its race and season.
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("race__season")
+            .prefetch_related("crew")
+        )
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "car_model":  # labelled with its manufacturer
+            kwargs["queryset"] = CarModel.objects.select_related("manufacturer")
+        formfield = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "car_class":
+            # The classes read once for every row of the race, not once a row.
+            formfield.choices = list(formfield.choices)
+        return formfield
 
 
 class ImportResultsForm(forms.Form):

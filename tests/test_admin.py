@@ -1,6 +1,8 @@
 import pytest
 from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils.html import escape
 from pytest_django.asserts import assertContains, assertNotContains
@@ -56,6 +58,23 @@ def test_race_admin_shows_entries_inline(admin_client, race):
     response = admin_client.get(reverse("admin:races_race_change", args=[race.pk]))
     assert response.status_code == 200
     assert response.context["inline_admin_formsets"][0].formset.total_form_count() == 10
+
+
+def queries_to_open(client, race) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(race_change_url(race)).status_code == 200
+    return len(queries)
+
+
+def test_race_form_asks_only_its_autocomplete_boxes_again_per_car(admin_client):
+    # Each row's team, car and crew boxes look up what they show; the row's
+    # race, class list and car maker come with the rows.
+    race = make_race()
+    make_entry(race, position=1)
+    with_one_car = queries_to_open(admin_client, race)
+    for position in range(2, 12):
+        make_entry(race, position=position)
+    assert queries_to_open(admin_client, race) <= with_one_car + 3 * 10
 
 
 def test_editors_group_may_change_season_data_only():
