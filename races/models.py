@@ -25,6 +25,7 @@ from django.utils.text import slugify
 
 from . import natural_keys
 from .historical_records import HistoricalRecords
+from .loading import QuickLoading
 from .page_urls import slug_url
 from .slugs import unique_slug
 from .text import PlainTextModel
@@ -101,7 +102,7 @@ class NaturalKeyQuerySet(models.QuerySet):
         return natural_keys.find(self, values)
 
 
-class NaturalKeyModel(models.Model):
+class NaturalKeyModel(QuickLoading):
     """A row that fixtures name by its natural key instead of its id.
 
     NATURAL_KEY holds the lookups that identify a row, such as
@@ -109,6 +110,9 @@ class NaturalKeyModel(models.Model):
     from their values. A key that goes through foreign keys needs no
     `natural_key.dependencies`: serializers already put a model after the
     models its foreign keys point to.
+
+    Every model of season data is one, and pages read them by the hundred,
+    so they load quickly too (`QuickLoading`).
     """
 
     NATURAL_KEY: tuple[str, ...] = ()
