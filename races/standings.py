@@ -140,19 +140,25 @@ def award_points(*, race: Race, rows: list[ClassifiedEntry]) -> list[ScoredEntry
     """
     if race.points_scale is None:
         return [ScoredEntry.of(row, None) for row in rows]
+    scores = race_scores(race=race, rows=rows)
+    return [ScoredEntry.of(row, score) for row, score in zip(rows, scores, strict=True)]
+
+
+def race_scores(*, race: Race, rows: list[ClassifiedEntry]) -> list[Score]:
+    """Each row's score under the rules of a race that counts, in row order.
+
+    `rows` must be the whole classification of the race.
+    """
     winner_laps = {
         row.entry.car_class_id: row.entry.laps
         for row in rows
         if row.class_position == 1
     }
     return [
-        ScoredEntry.of(
-            row,
-            score_entry(
-                row=row,
-                race=race,
-                class_winner_laps=winner_laps.get(row.entry.car_class_id),
-            ),
+        score_entry(
+            row=row,
+            race=race,
+            class_winner_laps=winner_laps.get(row.entry.car_class_id),
         )
         for row in rows
     ]
@@ -179,10 +185,14 @@ class RoundResult:
     @classmethod
     def best_of(cls, scores: list[Score]) -> "RoundResult":
         """The result of the best-placed car among several."""
+        result = cls()
+        if len(scores) == 1:
+            # Nearly always: one car a round.
+            result.add(scores[0])
+            return result
         best = max(
             scores, key=lambda s: (s.points, s.is_known, -(s.class_position or 0))
         )
-        result = cls()
         result.add(best)
         result.is_known = any(score.is_known for score in scores)
         return result
@@ -313,19 +323,19 @@ def season_standings(
     best_car_only: dict[int, bool] = {}
     for race in counting:
         best_car_only[race.pk] = race.season.is_team_best_car_only
-        rows = award_points(race=race, rows=rows_by_race.get(race.pk, []))
+        rows = rows_by_race.get(race.pk, [])
         at = (race.pk, column[race.pk])
-        for row in rows:
+        for row, score in zip(rows, race_scores(race=race, rows=rows), strict=True):
             entry = row.entry
             class_id = entry.car_class_id
             if class_id not in classes:
                 classes[class_id] = entry.car_class
             for driver in row.drivers:
                 competitors[("driver", driver.pk)] = driver
-                driver_scores[class_id][driver.pk, at].append(row.score)
+                driver_scores[class_id][driver.pk, at].append(score)
             if entry.team_id is not None:
                 competitors[("team", entry.team_id)] = cast(Team, entry.team)
-                team_scores[class_id][entry.team_id, at].append(row.score)
+                team_scores[class_id][entry.team_id, at].append(score)
     result = []
     for car_class in sorted(classes.values(), key=lambda c: c.display_order):
         drivers = _standings(
