@@ -3,10 +3,19 @@ objects, points, rows and markup as the plainer code they replaced."""
 
 import pytest
 from django.db.models.signals import post_init
+from django.utils.safestring import SafeString
 
-from races.models import Entry
+from races import html, standings
+from races.classification import classify, classify_by_race
+from races.models import Entry, Race
 
-from .factories import make_classified_race, make_entry, make_race
+from .factories import (
+    make_classified_race,
+    make_driver,
+    make_entry,
+    make_race,
+    make_season,
+)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("empty_database")]
 
@@ -73,3 +82,70 @@ def test_entries_are_announced_to_post_init_receivers_when_there_are_any():
     finally:
         post_init.disconnect(receiver, sender=Entry)
     assert sorted(seen) == sorted(entry.pk for entry in loaded)
+
+
+def classified(race: Race):
+    race = Race.objects.select_related("season", "points_scale").get(pk=race.pk)
+    return race, classify(race.entries.for_results_table())
+
+
+def test_race_scores_are_the_scores_award_points_gives():
+    race, rows = classified(make_classified_race())
+    awarded = standings.award_points(race=race, rows=rows)
+    assert standings.race_scores(race=race, rows=rows) == [row.score for row in awarded]
+
+
+@pytest.mark.parametrize(
+    "score",
+    [
+        standings.Score(20, standings.Outcome.SCORED, 1),
+        standings.Score(13, standings.Outcome.UNVERIFIED, 3),
+        standings.Score(0, standings.Outcome.UNKNOWN),
+        standings.Score(0, standings.Outcome.NOT_STARTED),
+    ],
+)
+def test_best_of_one_score_is_that_score_added(score):
+    added = standings.RoundResult()
+    added.add(score)
+    assert standings.RoundResult.best_of([score]) == added
+
+
+def test_season_standings_total_each_drivers_best_car_of_each_round():
+    season = make_season(1998)
+    busy = make_driver("Busy")
+    first = make_classified_race(season=season, crews={"8": [busy]})
+    second = make_classified_race(season=season, crews={"7": [busy]})
+    # In the second round Busy also drove a slower car of the same class.
+    make_entry(second, "LMP1", position=20, laps=90, drivers=[busy])
+    races = list(Race.objects.for_season(1998).for_calendar())
+    entries = Entry.objects.filter(race__in=races).for_results_table()
+    rows_by_race = classify_by_race(entries)
+    table = standings.season_standings(races=races, rows_by_race=rows_by_race)
+
+    expected: dict[tuple[str, int], int] = {}
+    for race in races:
+        best: dict[tuple[str, int], int] = {}
+        for row in standings.award_points(race=race, rows=rows_by_race[race.pk]):
+            for driver in row.drivers:
+                key = (row.entry.car_class.code, driver.pk)
+                best[key] = max(best.get(key, 0), row.score.points)
+        for key, points in best.items():
+            expected[key] = expected.get(key, 0) + points
+    totals = {
+        (item.car_class.code, standing.competitor.pk): standing.total
+        for item in table
+        for standing in item.drivers
+    }
+    assert totals == expected
+    assert totals["LMP1", busy.pk] == 16 + 20
+    assert {first.pk, second.pk} == set(rows_by_race)
+
+
+def test_markup_helpers_give_safe_strings_with_every_value_escaped():
+    link = html.link('/drivers/x/?a=1&b="2"', "<script>Tom & Jerry</script>")
+    assert isinstance(link, SafeString)
+    assert link == (
+        '<a href="/drivers/x/?a=1&amp;b=&quot;2&quot;">'
+        "&lt;script&gt;Tom &amp; Jerry&lt;/script&gt;</a>"
+    )
+    assert isinstance(html.crew_links([]), SafeString)
