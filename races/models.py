@@ -671,6 +671,11 @@ class RaceQuerySet(NaturalKeyQuerySet):
             "season__year", "round_number"
         )
 
+    def for_standings(self):
+        """Races with their points scale, in round order: all a season's
+        standings read of them besides their season, which the caller has."""
+        return self.select_related("points_scale").order_by("round_number")
+
     def with_facts(self):
         """Races with their pole and fastest-lap drivers, reported counts per
         class (`race.class_counts`) and the sources of their facts

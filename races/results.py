@@ -84,6 +84,20 @@ def season_results(year: int) -> SeasonResults:
     return races, classification.classify_by_race(season_entries(races))
 
 
+def season_standing_results(season: Season) -> SeasonResults:
+    """The season's races in round order and their classified rows by race,
+    as the standings read them: each race holds `season` and its points
+    scale, not its circuit.
+
+    A lighter read than `season_results`: the season and circuit joined to
+    each race were a third of the time of the races' query.
+    """
+    races = list(Race.objects.filter(season=season).for_standings())
+    for race in races:
+        race.season = season
+    return races, classification.classify_by_race(season_entries(races))
+
+
 def calendar_items(
     races: Iterable[Race], rows_by_race: dict[int, list[ClassifiedEntry]]
 ) -> list[dict[str, Any]]:
@@ -306,7 +320,7 @@ def car_record(car: CarModel) -> dict[str, Any]:
 
 def standings_page(season: Season) -> dict[str, Any]:
     """The season's championship tables, counting rounds and points scales."""
-    races, rows_by_race = season_results(season.year)
+    races, rows_by_race = season_standing_results(season)
     counting = [race for race in races if race.points_scale]
     scales: dict[Any, list[Race]] = {}
     for race in counting:

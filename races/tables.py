@@ -11,7 +11,7 @@ from urllib.parse import urlencode
 
 import django_tables2 as tables
 from django.utils.html import conditional_escape
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 from django_tables2.data import TableListData
 from django_tables2.utils import OrderBy
 
@@ -251,7 +251,7 @@ class ResultsTable(tables.Table):
             aria_sort = f' aria-sort="{sorted_by}"' if sorted_by else ""
             attrs = column.attrs["th"].as_html()
             cells.append(f'<th scope="col" {attrs}{aria_sort}>{heading}</th>')
-        return mark_safe("".join(cells))
+        return SafeString("".join(cells))
 
     def body_rows(self) -> list[SafeString]:
         """Each row as one line of HTML, its first cell the row's header.
@@ -271,7 +271,7 @@ class ResultsTable(tables.Table):
             winner = ' class="class-winner"' if row.is_class_winner else ""
             cells = "".join(f"<td{attrs}>{cell(row)}</td>" for cell, attrs in others)
             rows.append(
-                mark_safe(
+                SafeString(
                     f'<tr id="{escape(row.entry.anchor)}"{winner}><th scope="row"'
                     f"{first_attrs}>{first(row)}</th>{cells}</tr>"
                 )

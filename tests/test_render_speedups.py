@@ -5,7 +5,7 @@ import pytest
 from django.db.models.signals import post_init
 from django.utils.safestring import SafeString
 
-from races import html, standings
+from races import html, results, standings
 from races.classification import classify, classify_by_race
 from races.models import Entry, Race
 
@@ -149,3 +149,25 @@ def test_markup_helpers_give_safe_strings_with_every_value_escaped():
         "&lt;script&gt;Tom &amp; Jerry&lt;/script&gt;</a>"
     )
     assert isinstance(html.crew_links([]), SafeString)
+
+
+def test_standing_results_are_the_season_results_without_circuits(
+    django_assert_num_queries,
+):
+    season = make_season(1998)
+    make_classified_race(season=season, round_number=2)
+    make_classified_race(season=season, round_number=1)
+    races, rows_by_race = results.season_results(1998)
+    with django_assert_num_queries(3):
+        light_races, light_rows = results.season_standing_results(season)
+        assert [race.round_number for race in light_races] == [1, 2]
+        assert all(race.season is season for race in light_races)
+        assert all(race.points_scale for race in light_races)
+    assert light_races == races
+    assert {
+        race_id: [(row.entry.pk, row.class_position) for row in rows]
+        for race_id, rows in light_rows.items()
+    } == {
+        race_id: [(row.entry.pk, row.class_position) for row in rows]
+        for race_id, rows in rows_by_race.items()
+    }
