@@ -1090,7 +1090,9 @@ class Entry(PlainTextModel, NaturalKeyModel, EditVersioned):
 
     @property
     def status_label(self) -> str:
-        label = self.get_status_display()
+        # As get_status_display(), which builds the choices anew at each
+        # call: a results table asks for every row.
+        label = STATUS_LABELS.get(self.status, self.status)
         return f"{label}: {self.reason}" if self.reason else label
 
     @property
@@ -1122,6 +1124,10 @@ class Entry(PlainTextModel, NaturalKeyModel, EditVersioned):
             )
         if errors:
             raise ValidationError(errors)
+
+
+# Each finishing status's label, by value.
+STATUS_LABELS: dict[str, str] = dict(Entry.Status.choices)
 
 
 class SourceLink(NaturalKeyModel):

@@ -8,6 +8,7 @@ from django.utils.safestring import SafeString
 from races import html, results, standings
 from races.classification import classify, classify_by_race
 from races.models import Entry, Race
+from races.tables import ClassificationData, ResultsPrintTable, ResultsTable
 
 from .factories import (
     make_classified_race,
@@ -171,3 +172,27 @@ def test_standing_results_are_the_season_results_without_circuits(
         race_id: [(row.entry.pk, row.class_position) for row in rows]
         for race_id, rows in rows_by_race.items()
     }
+
+
+@pytest.mark.parametrize("status", Entry.Status.values)
+@pytest.mark.parametrize("reason", ["", "oil pressure"])
+def test_status_label_reads_as_the_status_display(status, reason):
+    entry = Entry(status=status, reason=reason)
+    expected = entry.get_status_display() + (f": {reason}" if reason else "")
+    assert entry.status_label == expected
+
+
+def test_status_label_of_a_value_outside_the_choices_is_the_value():
+    assert Entry(status="mystery").status_label == "mystery"
+
+
+def test_each_results_table_changes_only_its_own_columns():
+    before = {name: column.attrs for name, column in ResultsTable.base_columns.items()}
+    printed = ResultsPrintTable(ClassificationData([]))
+    screen = ResultsTable(ClassificationData([]))
+    assert printed.columns["laps"].attrs["td"]["class"] == "col-laps num"
+    assert screen.columns["laps"].attrs["td"]["class"] == "num"
+    assert screen.columns["laps"].column is not ResultsTable.base_columns["laps"]
+    assert {
+        name: column.attrs for name, column in ResultsTable.base_columns.items()
+    } == before
