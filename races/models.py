@@ -14,6 +14,7 @@ import functools
 import itertools
 from collections import defaultdict
 from decimal import Decimal
+from operator import itemgetter
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
@@ -672,9 +673,9 @@ class RaceQuerySet(NaturalKeyQuerySet):
         )
 
     def for_standings(self):
-        """Races with their points scale, in round order: all a season's
+        """Races with their points scale, in no order: all a season's
         standings read of them besides their season, which the caller has."""
-        return self.select_related("points_scale").order_by("round_number")
+        return self.select_related("points_scale").order_by()
 
     def with_facts(self):
         """Races with their pole and fastest-lap drivers, reported counts per
@@ -1262,14 +1263,15 @@ class CrewQuerySet(NaturalKeyQuerySet):
         object per name were a good part of the time its pages took to load.
         """
         fields = [field.attname for field in Driver._meta.concrete_fields]
-        # Ordered within each entry only: Crew's own ordering goes through the
-        # entry to its race and season, three joins this has no use for.
-        rows = self.order_by("order").values_list(
-            "entry_id", *(f"driver__{name}" for name in fields)
+        rows = self.order_by().values_list(
+            "order", "entry_id", *(f"driver__{name}" for name in fields)
         )
+        # Put in driving order here: Crew's own ordering goes through the
+        # entry to its race and season, three joins this has no use for, and
+        # an ORDER BY of any kind took Django longer to write than this sort.
         drivers: dict[int, Driver] = {}
         by_entry: dict[int, list[Driver]] = defaultdict(list)
-        for entry_id, *values in rows:
+        for _, entry_id, *values in sorted(rows, key=itemgetter(0)):
             driver = drivers.get(values[0])
             if driver is None:
                 driver = drivers[values[0]] = Driver.from_db(self.db, fields, values)

@@ -5,12 +5,13 @@ import pytest
 from django.db.models.signals import post_init
 from django.utils.safestring import SafeString
 
-from races import html, results, standings
+from races import coverage, html, results, standings
 from races.classification import classify, classify_by_race
-from races.models import Entry, Race
+from races.models import ClassCount, Crew, Entry, Race
 from races.tables import ClassificationData, ResultsPrintTable, ResultsTable
 
 from .factories import (
+    car_class,
     make_classified_race,
     make_driver,
     make_entry,
@@ -196,3 +197,26 @@ def test_each_results_table_changes_only_its_own_columns():
     assert {
         name: column.attrs for name, column in ResultsTable.base_columns.items()
     } == before
+
+
+def test_class_counts_come_in_class_order_whatever_order_they_were_entered():
+    race = make_race()
+    for code in ["GT", "LMP1", "GTS", "LMP2"]:
+        ClassCount.objects.create(race=race, car_class=car_class(code), entries=3)
+    counts = coverage.class_counts_by_race([race])[race.pk]
+    assert [count.car_class.code for count in counts] == ["LMP1", "LMP2", "GTS", "GT"]
+
+
+def test_drivers_by_entry_come_in_driving_order_whatever_order_they_were_entered():
+    race = make_race()
+    first, second, third = (
+        make_driver("First"),
+        make_driver("Second"),
+        make_driver("Third"),
+    )
+    entry = make_entry(race, "GT", drivers=[third])
+    Crew.objects.filter(entry=entry).update(order=3)
+    Crew.objects.create(entry=entry, driver=first, order=1)
+    Crew.objects.create(entry=entry, driver=second, order=2)
+    drivers = Crew.objects.filter(entry__race=race).drivers_by_entry()[entry.pk]
+    assert drivers == [first, second, third]
