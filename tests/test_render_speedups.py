@@ -4,19 +4,22 @@ objects, points, rows and markup as the plainer code they replaced."""
 import pytest
 from django.db.models.signals import post_init
 from django.utils.safestring import SafeString
+from django_tables2 import RequestConfig
 
 from races import coverage, html, results, standings
 from races.classification import classify, classify_by_race
-from races.models import ClassCount, Crew, Entry, Race
+from races.models import ClassCount, Crew, Entry, EntrySource, Race
 from races.tables import ClassificationData, ResultsPrintTable, ResultsTable
 
 from .factories import (
     car_class,
+    cite,
     make_classified_race,
     make_driver,
     make_entry,
     make_race,
     make_season,
+    make_source,
 )
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("empty_database")]
@@ -220,3 +223,57 @@ def test_drivers_by_entry_come_in_driving_order_whatever_order_they_were_entered
     Crew.objects.create(entry=entry, driver=second, order=2)
     drivers = Crew.objects.filter(entry__race=race).drivers_by_entry()[entry.pk]
     assert drivers == [first, second, third]
+
+
+def test_source_links_are_those_with_sources_reads_in_source_order():
+    race = make_classified_race()
+    winner, second = race.entries.get(slug="7"), race.entries.get(slug="8")
+    cite(winner, make_source("zeta"), make_source("alpha"), note="fastest lap")
+    cite(second, make_source("mid"))
+    entries = list(race.entries.order_by("slug"))
+    results.with_source_links(entries, EntrySource.objects.filter(entry__race=race))
+    expected = {
+        entry.pk: [(link.source.code, link.note) for link in entry.ordered_source_links]
+        for entry in race.entries.with_sources()
+    }
+    assert {
+        entry.pk: [(link.source.code, link.note) for link in entry.ordered_source_links]
+        for entry in entries
+    } == expected
+    assert expected[winner.pk] == [("alpha", "fastest lap"), ("zeta", "fastest lap")]
+    assert expected[race.entries.get(slug="9").pk] == []
+
+
+def test_source_links_hold_their_entry(django_assert_num_queries):
+    race = make_classified_race()
+    cite(race.entries.get(slug="7"), make_source())
+    entries = list(race.entries.all())
+    results.with_source_links(entries, EntrySource.objects.filter(entry__race=race))
+    with django_assert_num_queries(0):
+        assert all(
+            link.entry is entry
+            for entry in entries
+            for link in entry.ordered_source_links
+        )
+
+
+def test_season_entries_hold_the_races_given(django_assert_num_queries):
+    season = make_season(1998)
+    make_classified_race(season=season)
+    races = list(Race.objects.for_season(1998))
+    entries = results.season_entries(races)
+    with django_assert_num_queries(0):
+        assert {id(entry.race) for entry in entries} == {id(races[0])}
+        assert all(entry.race_id == races[0].pk for entry in entries)
+
+
+def test_results_table_headings_and_cells_carry_the_columns_attributes(rf):
+    race, rows = classified(make_classified_race())
+    table = ResultsTable(
+        ClassificationData(standings.award_points(race=race, rows=rows))
+    )
+    RequestConfig(rf.get("/", {"sort": "-laps"}), paginate=False).configure(table)
+    for column in table.columns:
+        assert table.column_attrs[column.name]["th"] == column.attrs["th"]
+    assert 'class="desc num orderable" aria-sort="descending"' in table.header_cells()
+    assert '<td class="num">100</td>' in table.body_rows()[0]
