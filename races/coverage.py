@@ -399,6 +399,26 @@ class SeasonCoverage:
         )
 
 
+def season_summary(
+    races: Iterable[Race], rows_by_race: dict[int, list[ClassifiedEntry]]
+) -> str:
+    """The season coverage's `summary`, reading the reported counts per class
+    (one query) only when a round's number of entries is their sum: one
+    whose classification is partial and whose number is not reported.
+
+    All a standings page says of the season's coverage; the number of most
+    rounds is reported, and the query was a twentieth of its render.
+    """
+    races = list(races)
+    summed = [r for r in races if not r.is_complete and r.reported_entries is None]
+    counts = class_counts_by_race(summed) if summed else {}
+    rounds = [
+        race_coverage(race, rows_by_race.get(race.pk, []), counts.get(race.pk, []))
+        for race in races
+    ]
+    return SeasonCoverage(rounds=rounds).summary
+
+
 def season_coverage(
     races: Iterable[Race], rows_by_race: dict[int, list[ClassifiedEntry]]
 ) -> SeasonCoverage:

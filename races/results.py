@@ -364,7 +364,7 @@ def standings_page(season: Season) -> dict[str, Any]:
         "season": season,
         "races": counting,
         "partial_races": [race for race in counting if not race.is_complete],
-        "coverage": coverage.season_coverage(races, rows_by_race),
+        "coverage_summary": coverage.season_summary(races, rows_by_race),
         "scales": sorted(scales.items(), key=lambda item: item[1][0].round_number),
         "classes": classes,
         # Defined once for all the charts.

@@ -277,3 +277,60 @@ def test_results_table_headings_and_cells_carry_the_columns_attributes(rf):
         assert table.column_attrs[column.name]["th"] == column.attrs["th"]
     assert 'class="desc num orderable" aria-sort="descending"' in table.header_cells()
     assert '<td class="num">100</td>' in table.body_rows()[0]
+
+
+def season_rows(year: int):
+    races = list(Race.objects.for_season(year).for_calendar())
+    return races, classify_by_race(results.season_entries(races))
+
+
+def test_season_summary_of_complete_and_reported_rounds_reads_no_counts(
+    django_assert_num_queries,
+):
+    season = make_season(1998)
+    make_classified_race(season=season)
+    make_classified_race(
+        season=season, completeness=Race.Completeness.PARTIAL, reported_entries=30
+    )
+    races, rows_by_race = season_rows(1998)
+    with django_assert_num_queries(0):
+        summary = coverage.season_summary(races, rows_by_race)
+    assert summary == coverage.season_coverage(races, rows_by_race).summary
+    assert summary == "20 of the season's 40 reported entries are known."
+
+
+@pytest.mark.parametrize(
+    ("counts", "summary"),
+    [
+        (
+            {"LMP1": 12, "LMP2": 3, "GTS": 6, "GT": 9},
+            "20 of the season's 40 reported entries are known.",
+        ),
+        (
+            {"LMP1": 12, "GT": 9},
+            "20 entries of the season are known; the number entered is not known "
+            "for 1 of the 2 rounds.",
+        ),
+        (
+            {},
+            "20 entries of the season are known; the number entered is not known "
+            "for 1 of the 2 rounds.",
+        ),
+    ],
+)
+def test_season_summary_sums_the_class_counts_where_the_number_is_not_reported(
+    counts, summary, django_assert_num_queries
+):
+    season = make_season(1998)
+    make_classified_race(season=season)
+    partial = make_classified_race(
+        season=season, completeness=Race.Completeness.PARTIAL
+    )
+    for code, entries in counts.items():
+        ClassCount.objects.create(
+            race=partial, car_class=car_class(code), entries=entries
+        )
+    races, rows_by_race = season_rows(1998)
+    with django_assert_num_queries(1):
+        found = coverage.season_summary(races, rows_by_race)
+    assert found == coverage.season_coverage(races, rows_by_race).summary == summary
