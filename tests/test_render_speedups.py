@@ -6,6 +6,7 @@ from django.db.models.signals import post_init
 from django.utils.safestring import SafeString
 from django_tables2 import RequestConfig
 
+from photos.gallery import race_photos
 from races import coverage, html, results, standings
 from races.classification import classify, classify_by_race
 from races.models import ClassCount, Crew, Entry, EntrySource, Race
@@ -17,6 +18,7 @@ from .factories import (
     make_classified_race,
     make_driver,
     make_entry,
+    make_photo,
     make_race,
     make_season,
     make_source,
@@ -334,3 +336,13 @@ def test_season_summary_sums_the_class_counts_where_the_number_is_not_reported(
     with django_assert_num_queries(1):
         found = coverage.season_summary(races, rows_by_race)
     assert found == coverage.season_coverage(races, rows_by_race).summary == summary
+
+
+def test_race_photos_come_in_gallery_order_then_upload_order():
+    race = make_race()
+    third = make_photo(race, gallery_order=2)
+    first = make_photo(race, gallery_order=1)
+    second = make_photo(race, gallery_order=1)
+    gallery = race_photos(race).gallery
+    assert gallery == [first, second, third]
+    assert [photo.number for photo in gallery] == [1, 2, 3]
