@@ -346,3 +346,9 @@ def test_race_photos_come_in_gallery_order_then_upload_order():
     gallery = race_photos(race).gallery
     assert gallery == [first, second, third]
     assert [photo.number for photo in gallery] == [1, 2, 3]
+
+
+def test_race_scores_of_a_race_that_does_not_count_is_an_error():
+    race, rows = classified(make_classified_race(points_scale=None))
+    with pytest.raises(ValueError, match="has no points scale"):
+        standings.race_scores(race=race, rows=rows)
