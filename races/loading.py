@@ -3,10 +3,11 @@
 The standings page makes about 570 objects from its rows and a race page
 about 290. Django's Model.__init__ took 3 to 7 µs for each (it checks every
 field for a default and a keyword, and announces the object to the pre_init
-and post_init signals), a tenth of the render. A row read whole needs none
-of that: its values go straight into the object, as Model.__init__ would
-put them. With any pre_init or post_init receiver connected (to any model),
-or a row read in part (`only()`, `defer()`), rows are made the usual way.
+and post_init signals), a tenth of the render. A row needs none of that: its
+values go straight into the object, as Model.__init__ would put them, and a
+field left unread (`only()`, `defer()`) is left out, as Model.__init__ leaves
+it, to be read when asked for. With any pre_init or post_init receiver
+connected (to any model), rows are made the usual way.
 """
 
 from django.db import models
@@ -22,14 +23,10 @@ class QuickLoading(models.Model):
 
     @classmethod
     def from_db(cls, db, field_names, values, *, fetch_mode=None):
-        if (
-            pre_init.receivers
-            or post_init.receivers
-            or len(values) != len(cls._meta.concrete_fields)
-        ):
+        if pre_init.receivers or post_init.receivers:
             return super().from_db(db, field_names, values, fetch_mode=fetch_mode)
         new = cls.__new__(cls)
-        # Each field's attname and value, as Model.__init__ sets them: the only
+        # Each field read, by attname, as Model.__init__ sets them: the only
         # attribute setter among them (a foreign key's id) only forgets a
         # related object cached before, and a new object has none.
         new.__dict__.update(zip(field_names, values, strict=True))

@@ -26,6 +26,7 @@ from .models import (
     CrewQuerySet,
     Driver,
     Entry,
+    EntryQuerySet,
     EntrySource,
     Race,
     RaceSource,
@@ -45,18 +46,23 @@ RACED_BY = {
 }
 
 
-def season_entries(races: list[Race]) -> list[Entry]:
+def season_entries(
+    races: list[Race], entries: EntryQuerySet | None = None
+) -> list[Entry]:
     """The races' entries with class, team and crew, each holding its race
-    from `races`.
+    from `races`; `entries` says what is read of them (by default
+    `for_season_tables()`).
 
     A season's pages read the race of each of its hundreds of entries; one
     shared race object each, rather than a joined copy per entry, made
     loading them several times faster.
     """
     by_id = {race.pk: race for race in races}
+    if entries is None:
+        entries = Entry.objects.for_season_tables()
     # In no order: classification orders each race's entries itself, and
     # Entry's ordering would join the race and season back in.
-    entries = Entry.objects.filter(race__in=races).for_season_tables().order_by()
+    entries = entries.filter(race__in=races).order_by()
     crews = Crew.objects.filter(entry__race__in=races)
     entries = with_crews(entries, crews)
     hold_race = Entry.race.field.set_cached_value
@@ -126,7 +132,8 @@ def season_standing_results(season: Season) -> SeasonResults:
     )
     for race in races:
         race.season = season
-    return races, classification.classify_by_race(season_entries(races))
+    entries = season_entries(races, Entry.objects.for_standings())
+    return races, classification.classify_by_race(entries)
 
 
 def calendar_items(

@@ -52,6 +52,7 @@ def test_entries_read_whole_skip_model_init(monkeypatch):
 
     monkeypatch.setattr(Entry, "__init__", counting_init)
     assert len(list(race.entries.select_related("car_class"))) == 10
+    assert len(list(race.entries.only("slug", "laps"))) == 10
     assert made == []
 
 
@@ -352,3 +353,22 @@ def test_race_scores_of_a_race_that_does_not_count_is_an_error():
     race, rows = classified(make_classified_race(points_scale=None))
     with pytest.raises(ValueError, match="has no points scale"):
         standings.race_scores(race=race, rows=rows)
+
+
+def test_standings_work_out_everything_from_the_fields_they_read(
+    django_assert_num_queries,
+):
+    season = make_season(1998)
+    race = make_classified_race(season=season, reported_entries=12)
+    make_classified_race(
+        season=season, completeness=Race.Completeness.PARTIAL, reported_entries=30
+    )
+    cite(race.entries.get(slug="7"), make_source())
+    races, rows_by_race = results.season_standing_results(season)
+    with django_assert_num_queries(0):
+        table = standings.season_standings(races=races, rows_by_race=rows_by_race)
+        results.class_charts(table)
+        coverage.season_summary(races, rows_by_race)
+        for item in table:
+            html.standing_rows(item.drivers)
+            html.standing_rows(item.teams)
