@@ -234,8 +234,8 @@ def srcset(renditions: list[dict]) -> str:
 def gallery_order(photos) -> list["Photo"]:
     """Photos in the order of their race's gallery.
 
-    Sorted here rather than by an ORDER BY, which took Django longer to
-    write than this sort takes.
+    Sorted here rather than by an ORDER BY, which takes Django longer to
+    compile than this sort takes.
     """
     return sorted(photos, key=lambda photo: (photo.gallery_order, photo.pk))
 

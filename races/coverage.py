@@ -26,7 +26,8 @@ def class_counts_by_race(races: Iterable[Race]) -> dict[int, list[ClassCount]]:
     """The reported counts per class of the races, keyed by race id (one query)."""
     found: dict[int, list[ClassCount]] = defaultdict(list)
     # Put in class order here: ClassCount's ordering joins the race and
-    # season, and any ORDER BY took Django longer to write than this sort.
+    # season, and Django takes longer to compile any ORDER BY than this sort
+    # takes.
     counts = (
         ClassCount.objects.filter(race__in=list(races))
         .select_related("car_class")

@@ -1284,7 +1284,7 @@ class CrewQuerySet(NaturalKeyQuerySet):
         )
         # Put in driving order here: Crew's own ordering goes through the
         # entry to its race and season, three joins this has no use for, and
-        # an ORDER BY of any kind took Django longer to write than this sort.
+        # Django takes longer to compile any ORDER BY than this sort takes.
         drivers: dict[int, Driver] = {}
         by_entry: dict[int, list[Driver]] = defaultdict(list)
         for _, entry_id, *values in sorted(rows, key=itemgetter(0)):

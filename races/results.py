@@ -125,7 +125,7 @@ def season_standing_results(season: Season) -> SeasonResults:
     A lighter read than `season_results`: the season and circuit joined to
     each race were a third of the time of the races' query.
     """
-    # Put in round order here: an ORDER BY took Django longer to write.
+    # Put in round order here: Django takes longer to compile an ORDER BY.
     races = sorted(
         Race.objects.filter(season=season).for_standings(),
         key=lambda race: race.round_number,
