@@ -677,22 +677,10 @@ class RaceQuerySet(NaturalKeyQuerySet):
         standings read of them besides their season, which the caller has."""
         return self.select_related("points_scale").order_by()
 
-    def with_facts(self):
-        """Races with their pole and fastest-lap drivers, reported counts per
-        class (`race.class_counts`) and the sources of their facts
-        (`race.source_links`)."""
-        # Ordered within each race only: the models' own orderings go
-        # through the race to its season, two joins a prefetch has no use for.
-        counts = ClassCount.objects.select_related("car_class").order_by(
-            "car_class__display_order"
-        )
-        links = RaceSource.objects.select_related("source").order_by("source__code")
-        return self.select_related(
-            "pole_driver", "fastest_lap_driver"
-        ).prefetch_related(
-            Prefetch("class_counts", queryset=counts),
-            Prefetch("source_links", queryset=links),
-        )
+    def with_fact_drivers(self):
+        """Races with their pole and fastest-lap drivers; `with_race_facts`
+        (races/results.py) adds their counts per class and fact sources."""
+        return self.select_related("pole_driver", "fastest_lap_driver")
 
 
 class Race(PlainTextModel, NaturalKeyModel, EditVersioned):
@@ -835,6 +823,25 @@ class Race(PlainTextModel, NaturalKeyModel, EditVersioned):
 
     def get_absolute_url(self):
         return slug_url("races:race-detail", self.slug, year=self.season.year)
+
+    @property
+    def ordered_class_counts(self) -> list["ClassCount"]:
+        """The race's reported counts per class, in class order; uses those
+        read with the race when present (`results.with_race_facts`)."""
+        counts = getattr(self, "class_counts_in_order", None)
+        if counts is None:
+            return list(self.class_counts.select_related("car_class"))
+        return counts
+
+    @property
+    def ordered_source_links(self) -> list["RaceSource"]:
+        """The race's links to the sources of its own facts, by source code;
+        uses those read with the race when present
+        (`results.with_race_facts`)."""
+        links = getattr(self, "source_links_in_order", None)
+        if links is None:
+            return list(self.source_links.select_related("source"))
+        return links
 
     @property
     def is_complete(self) -> bool:

@@ -372,3 +372,42 @@ def test_standings_work_out_everything_from_the_fields_they_read(
         for item in table:
             html.standing_rows(item.drivers)
             html.standing_rows(item.teams)
+
+
+def race_with_facts_cited():
+    race = make_classified_race()
+    for code in ["GT", "LMP1"]:
+        ClassCount.objects.create(race=race, car_class=car_class(code), entries=5)
+    cite(race, make_source("zeta"), make_source("alpha"), note="pole")
+    return race
+
+
+def test_race_facts_read_are_those_a_prefetch_gives(django_assert_num_queries):
+    race = race_with_facts_cited()
+    prefetched = Race.objects.prefetch_related(
+        "class_counts__car_class", "source_links__source"
+    ).get(pk=race.pk)
+    read = Race.objects.get(pk=race.pk)
+    with django_assert_num_queries(2):
+        results.with_race_facts(read)
+    with django_assert_num_queries(0):
+        counts = [(c.car_class.code, c.entries) for c in read.ordered_class_counts]
+        links = [(link.source.code, link.note) for link in read.ordered_source_links]
+        assert all(link.race is read for link in read.ordered_source_links)
+    assert counts == [("LMP1", 5), ("GT", 5)]
+    assert links == [("alpha", "pole"), ("zeta", "pole")]
+    assert counts == [
+        (c.car_class.code, c.entries) for c in prefetched.ordered_class_counts
+    ]
+    assert links == [
+        (link.source.code, link.note) for link in prefetched.ordered_source_links
+    ]
+
+
+def test_race_read_without_its_facts_still_gives_them_in_order():
+    race = Race.objects.get(pk=race_with_facts_cited().pk)
+    assert [c.car_class.code for c in race.ordered_class_counts] == ["LMP1", "GT"]
+    assert [link.source.code for link in race.ordered_source_links] == [
+        "alpha",
+        "zeta",
+    ]
