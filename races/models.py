@@ -685,6 +685,10 @@ class RaceQuerySet(NaturalKeyQuerySet):
 
 class Race(PlainTextModel, NaturalKeyModel, EditVersioned):
     NATURAL_KEY = ("season__year", "round_number")
+    # Set by results.with_race_facts, read by ordered_class_counts and
+    # ordered_source_links.
+    class_counts_in_order: list["ClassCount"]
+    source_links_in_order: list["RaceSource"]
 
     class Status(models.TextChoices):
         SCHEDULED = "scheduled", "Scheduled"
@@ -920,6 +924,9 @@ class Entry(PlainTextModel, NaturalKeyModel, EditVersioned):
     NATURAL_KEY = ("race__season__year", "race__round_number", "slug")
     # Set on entries read for a table (results.with_crews), read by crew_drivers.
     drivers_in_order: list["Driver"]
+    # Set by with_sources() or results.with_source_links, read by
+    # ordered_source_links.
+    source_links_in_order: list["EntrySource"]
 
     class Status(models.TextChoices):
         RUNNING = "running", "Running at the finish"

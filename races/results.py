@@ -59,19 +59,19 @@ def season_entries(
     loading them several times faster.
     """
     by_id = {race.pk: race for race in races}
-    if entries is None:
-        entries = Entry.objects.for_season_tables()
+    reading = Entry.objects.for_season_tables() if entries is None else entries
     # In no order: classification orders each race's entries itself, and
     # Entry's ordering would join the race and season back in.
-    entries = entries.filter(race__in=races).order_by()
-    crews = Crew.objects.filter(entry__race__in=races)
-    entries = with_crews(entries, crews)
+    found = with_crews(
+        reading.filter(race__in=races).order_by(),
+        Crew.objects.filter(entry__race__in=races),
+    )
     hold_race = Entry.race.field.set_cached_value
-    for entry in entries:
+    for entry in found:
         # The race the entry names already: `entry.race = ...` would check
         # and write its id again, a microsecond an entry.
         hold_race(entry, by_id[entry.race_id])
-    return entries
+    return found
 
 
 def with_crews(entries: Iterable[Entry], crews: CrewQuerySet) -> list[Entry]:
@@ -128,8 +128,10 @@ def with_race_facts(race: Race) -> Race:
         .select_related("source")
         .order_by("source__code")
     )
-    for item in [*race.class_counts_in_order, *race.source_links_in_order]:
-        type(item).race.field.set_cached_value(item, race)
+    for count in race.class_counts_in_order:
+        ClassCount.race.field.set_cached_value(count, race)
+    for link in race.source_links_in_order:
+        RaceSource.race.field.set_cached_value(link, race)
     return race
 
 
