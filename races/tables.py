@@ -257,6 +257,8 @@ class ResultsTable(tables.Table):
         must have been configured with the request (`RequestConfig`).
         """
         cells = []
+        page_query = dict(self.request.GET)
+        order_by_field = self.prefixed_order_by_field
         for column in self.columns:
             order = column.order_by_alias
             sorted_by = ""
@@ -264,8 +266,7 @@ class ResultsTable(tables.Table):
                 sorted_by = "descending" if order.is_descending else "ascending"
             heading = conditional_escape(column.header)
             if column.orderable:
-                query = dict(self.request.GET)
-                query[self.prefixed_order_by_field] = order.next
+                query = {**page_query, order_by_field: order.next}
                 arrow = {"": "", "ascending": " ▲", "descending": " ▼"}[sorted_by]
                 heading = (
                     f'<a href="?{escape(urlencode(query, doseq=True))}#results">'
@@ -296,7 +297,7 @@ class ResultsTable(tables.Table):
         rows = []
         for row in self.data:
             winner = ' class="class-winner"' if row.is_class_winner else ""
-            cells = "".join(f"<td{attrs}>{cell(row)}</td>" for cell, attrs in others)
+            cells = "".join([f"<td{attrs}>{cell(row)}</td>" for cell, attrs in others])
             rows.append(
                 SafeString(
                     f'<tr id="{escape(row.entry.anchor)}"{winner}><th scope="row"'
