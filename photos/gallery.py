@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from django.core.files.storage import default_storage
 from PIL import Image
 
-from .models import Photo, page_url
+from .models import Photo, gallery_order, page_url
 
 
 @dataclass
@@ -16,7 +16,7 @@ class RacePhotos:
 
     @classmethod
     def for_race(cls, race) -> "RacePhotos":
-        photos = list(Photo.objects.for_race(race))
+        photos = gallery_order(Photo.objects.for_race(race))
         for number, photo in enumerate(photos, start=1):
             photo.number = number
             photo.race = race  # the page's race: no query per photo for links

@@ -33,6 +33,7 @@ from .results import (
     results_of_competitor,
     scored_classification,
     season_results,
+    with_race_facts,
 )
 from .standings import ScoredEntry
 from .timing import format_time, stated_gap
@@ -459,7 +460,7 @@ def timed_lap(car_number: str, driver, time) -> dict:
 
 
 def race_facts(race) -> dict:
-    """The race's own facts; the race needs `Race.objects.with_facts()`."""
+    """The race's own facts; the race should come `with_race_facts()`."""
     return {
         "reported_entries": race.reported_entries,
         "reported_finishers": race.reported_finishers,
@@ -469,7 +470,7 @@ def race_facts(race) -> dict:
                 "entries": count.entries,
                 "finishers": count.finishers,
             }
-            for count in race.class_counts.all()
+            for count in race.ordered_class_counts
         ],
         "pole": timed_lap(race.pole_car_number, race.pole_driver, race.pole_time),
         "fastest_lap": timed_lap(
@@ -477,7 +478,7 @@ def race_facts(race) -> dict:
             race.fastest_lap_driver,
             race.fastest_lap_time,
         ),
-        "fact_sources": source_codes(race.source_links.all()),
+        "fact_sources": source_codes(race.ordered_source_links),
     }
 
 
@@ -581,11 +582,15 @@ def get_race(request, year: int, slug: str = Slug):
     classification they are null where no source states them. Each row and
     the race's facts name their sources by code; `sources` lists them all.
     """
-    race = get_object_or_404(
-        Race.objects.for_detail().with_facts(), season__year=year, slug=slug
+    race = with_race_facts(
+        get_object_or_404(
+            Race.objects.for_detail().with_fact_drivers(),
+            season__year=year,
+            slug=slug,
+        )
     )
     rows = scored_classification(race)
-    cited = cite_race_sources(rows, race.source_links.all())
+    cited = cite_race_sources(rows, race.ordered_source_links)
     return {
         **race_summary(race),
         "summary": race.summary,

@@ -3,15 +3,16 @@
 Built in Python: rendering an include for every badge and crew made them a
 large share of the page render time. They are plain f-strings with every
 value passed through `escape` (the standard library's html.escape, which
-Django's own escape calls), marked safe once each: a race page has hundreds
-of them, and format_html's lazy-string checks on each value were a good part
-of its render.
+Django's own escape calls), made a SafeString once each: a race page has
+hundreds of them, and the lazy-string checks of format_html on each value,
+and of mark_safe on each result (a microsecond or two a call), were a good
+part of its render.
 """
 
 from html import escape
 
 from django.utils.html import format_html
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 
 DRIVERS_NOT_KNOWN = "drivers not known"
 
@@ -19,19 +20,19 @@ DRIVERS_NOT_KNOWN = "drivers not known"
 def class_badge(car_class) -> SafeString:
     """The class code on the class colour (never colour alone)."""
     code = car_class.code
-    return mark_safe(
+    return SafeString(
         f'<span class="class-badge class-{escape(code.lower())}">{escape(code)}</span>'
     )
 
 
 def link(url: str, text: object) -> SafeString:
     """`text` linked to a page of this site."""
-    return mark_safe(f'<a href="{escape(url)}">{escape(str(text))}</a>')
+    return SafeString(f'<a href="{escape(url)}">{escape(str(text))}</a>')
 
 
 def driver_links(drivers) -> SafeString:
     """Each driver's name linked to their page, separated by slashes."""
-    return mark_safe(
+    return SafeString(
         " / ".join(
             link(driver.get_absolute_url(), driver.full_name) for driver in drivers
         )
@@ -46,7 +47,7 @@ def references(refs) -> SafeString:
     a race page has dozens of these, and that made four extra elements each.
     """
     in_order = sorted(refs, key=lambda ref: ref.number)
-    return mark_safe(
+    return SafeString(
         "".join(
             f'<a class="ref" href="#{escape(ref.anchor)}" aria-label="source '
             f'{ref.number:d}: {escape(str(ref.source))}">[{ref.number:d}]</a>'
@@ -59,7 +60,7 @@ def crew_links(drivers) -> SafeString:
     """A car's drivers linked to their pages, or said plainly to be not known
     when no source names them."""
     if not drivers:
-        return mark_safe(f'<span class="not-known">{DRIVERS_NOT_KNOWN}</span>')
+        return SafeString(f'<span class="not-known">{DRIVERS_NOT_KNOWN}</span>')
     return driver_links(drivers)
 
 
@@ -97,7 +98,7 @@ def podium_steps(rows) -> SafeString:
             f'<span class="crew">{crew_links(row.drivers)}</span> '
             f'<span class="car">{car_number(entry)}{car}</span></li>'
         )
-    return mark_safe("\n".join(steps))
+    return SafeString("\n".join(steps))
 
 
 def story_meta(row) -> SafeString:
@@ -111,7 +112,7 @@ def story_meta(row) -> SafeString:
         result = f"{ordinal(row.class_position)} in {escape(entry.car_class.code)}"
         if not entry.is_running_at_finish:
             result += f" ({escape(entry.status_label.lower())})"
-    return mark_safe(
+    return SafeString(
         f"{class_badge(entry.car_class)} {car_number(entry)}{crew_links(row.drivers)}"
         f" · Grid: {grid} · Result: {result}"
         f' · <a href="#{escape(entry.anchor)}">See in results</a>'
@@ -121,7 +122,7 @@ def story_meta(row) -> SafeString:
 def grid_places(rows) -> SafeString:
     """The starting grid: each car with a stated grid slot, in grid order,
     one list item each."""
-    return mark_safe(
+    return SafeString(
         "\n".join(
             f'<li value="{row.entry.grid:d}"><span class="place">'
             f"{ordinal(row.entry.grid)}</span> {class_badge(row.entry.car_class)} "
@@ -161,12 +162,12 @@ def round_headings(races) -> SafeString:
             f'<th scope="col" class="{css_class}"><a href="{url}">'
             f"<b>R{race.round_number:d}</b> {escape(race.short_name)}</a></th>"
         )
-    return mark_safe("".join(headings))
+    return SafeString("".join(headings))
 
 
 def round_names(races) -> SafeString:
     """The column headings of the rounds of a chart's table of figures."""
-    return mark_safe(
+    return SafeString(
         "".join(
             f'<th scope="col" class="num round">R{race.round_number:d} '
             f"{escape(race.short_name)}</th>"
@@ -186,7 +187,7 @@ def number_cells(numbers) -> str:
 
 def chart_labels(ticks) -> SafeString:
     """An axis's labels (`charts.Tick`), one text element each."""
-    return mark_safe(
+    return SafeString(
         "".join(
             f'<text x="{tick.x:d}" y="{tick.y:d}">{escape(tick.label)}</text>'
             for tick in ticks
@@ -197,7 +198,7 @@ def chart_labels(ticks) -> SafeString:
 def chart_lines(series) -> SafeString:
     """Each line of a chart (`charts.Series`) with its label at its end,
     one group a line; site.css gives each its colour, dashes and marker."""
-    return mark_safe(
+    return SafeString(
         "\n".join(
             f'<g class="series {escape(line.css_class)}"><path class="line" '
             f'd="{escape(line.line_path)}"/><text x="{line.label_x:d}" '
@@ -210,7 +211,7 @@ def chart_lines(series) -> SafeString:
 def figure_rows(lines) -> SafeString:
     """A chart's table of figures: each line (`standings.ProgressionLine`)
     named, then its running total after each round."""
-    return mark_safe(
+    return SafeString(
         "\n".join(
             f'<tr><th scope="row">{escape(line.label)}</th>'
             f"{number_cells(line.points)}</tr>"
@@ -241,7 +242,7 @@ def standing_cells(standing) -> str:
         else f"<td>{standing.position:d}"
     )
     competitor = standing.competitor
-    rounds = "".join(round_cell(result) for result in standing.rounds)
+    rounds = "".join([round_cell(result) for result in standing.rounds])
     return (
         f'{place}<th scope="row">{link(competitor.get_absolute_url(), competitor)}'
         f'<td class="total">{standing.total:d}{rounds}'
@@ -254,4 +255,4 @@ def standing_rows(standings) -> SafeString:
     for standing in standings:
         leader = ' class="leader"' if standing.is_leader else ""
         rows.append(f"<tr{leader}>{standing_cells(standing)}</tr>")
-    return mark_safe("\n".join(rows))
+    return SafeString("\n".join(rows))

@@ -14,6 +14,7 @@ import functools
 import itertools
 from collections import defaultdict
 from decimal import Decimal
+from operator import itemgetter
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
@@ -25,6 +26,7 @@ from django.utils.text import slugify
 
 from . import natural_keys
 from .historical_records import HistoricalRecords
+from .loading import QuickLoading
 from .page_urls import slug_url
 from .slugs import unique_slug
 from .text import PlainTextModel
@@ -101,7 +103,7 @@ class NaturalKeyQuerySet(models.QuerySet):
         return natural_keys.find(self, values)
 
 
-class NaturalKeyModel(models.Model):
+class NaturalKeyModel(QuickLoading):
     """A row that fixtures name by its natural key instead of its id.
 
     NATURAL_KEY holds the lookups that identify a row, such as
@@ -109,6 +111,9 @@ class NaturalKeyModel(models.Model):
     from their values. A key that goes through foreign keys needs no
     `natural_key.dependencies`: serializers already put a model after the
     models its foreign keys point to.
+
+    Every model of season data is one, and pages read them by the hundred,
+    so they load quickly too (`QuickLoading`).
     """
 
     NATURAL_KEY: tuple[str, ...] = ()
@@ -667,26 +672,23 @@ class RaceQuerySet(NaturalKeyQuerySet):
             "season__year", "round_number"
         )
 
-    def with_facts(self):
-        """Races with their pole and fastest-lap drivers, reported counts per
-        class (`race.class_counts`) and the sources of their facts
-        (`race.source_links`)."""
-        # Ordered within each race only: the models' own orderings go
-        # through the race to its season, two joins a prefetch has no use for.
-        counts = ClassCount.objects.select_related("car_class").order_by(
-            "car_class__display_order"
-        )
-        links = RaceSource.objects.select_related("source").order_by("source__code")
-        return self.select_related(
-            "pole_driver", "fastest_lap_driver"
-        ).prefetch_related(
-            Prefetch("class_counts", queryset=counts),
-            Prefetch("source_links", queryset=links),
-        )
+    def for_standings(self):
+        """Races with their points scale, in no order: all a season's
+        standings read of them besides their season, which the caller has."""
+        return self.select_related("points_scale").order_by()
+
+    def with_fact_drivers(self):
+        """Races with their pole and fastest-lap drivers; `with_race_facts`
+        (races/results.py) adds their counts per class and fact sources."""
+        return self.select_related("pole_driver", "fastest_lap_driver")
 
 
 class Race(PlainTextModel, NaturalKeyModel, EditVersioned):
     NATURAL_KEY = ("season__year", "round_number")
+    # Set by results.with_race_facts, read by ordered_class_counts and
+    # ordered_source_links.
+    class_counts_in_order: list["ClassCount"]
+    source_links_in_order: list["RaceSource"]
 
     class Status(models.TextChoices):
         SCHEDULED = "scheduled", "Scheduled"
@@ -827,6 +829,25 @@ class Race(PlainTextModel, NaturalKeyModel, EditVersioned):
         return slug_url("races:race-detail", self.slug, year=self.season.year)
 
     @property
+    def ordered_class_counts(self) -> list["ClassCount"]:
+        """The race's reported counts per class, in class order; uses those
+        read with the race when present (`results.with_race_facts`)."""
+        counts = getattr(self, "class_counts_in_order", None)
+        if counts is None:
+            return list(self.class_counts.select_related("car_class"))
+        return counts
+
+    @property
+    def ordered_source_links(self) -> list["RaceSource"]:
+        """The race's links to the sources of its own facts, by source code;
+        uses those read with the race when present
+        (`results.with_race_facts`)."""
+        links = getattr(self, "source_links_in_order", None)
+        if links is None:
+            return list(self.source_links.select_related("source"))
+        return links
+
+    @property
     def is_complete(self) -> bool:
         return self.completeness == self.Completeness.COMPLETE
 
@@ -864,6 +885,22 @@ class EntryQuerySet(NaturalKeyQuerySet):
         `results.season_entries`."""
         return self.select_related("car_class", "team")
 
+    def for_standings(self):
+        """Entries with class and team, and of their own fields only those the
+        standings read: the place, laps and status each car scored with (a
+        third of the fields, and the rows read in three quarters of the
+        time). Any other field costs a query when read."""
+        return self.select_related("car_class", "team").only(
+            "race",
+            "slug",
+            "car_class",
+            "team",
+            "position",
+            "reported_class_position",
+            "laps",
+            "status",
+        )
+
     def with_sources(self):
         """Entries with their source links and sources, as the list
         `entry.ordered_source_links` reads."""
@@ -887,6 +924,9 @@ class Entry(PlainTextModel, NaturalKeyModel, EditVersioned):
     NATURAL_KEY = ("race__season__year", "race__round_number", "slug")
     # Set on entries read for a table (results.with_crews), read by crew_drivers.
     drivers_in_order: list["Driver"]
+    # Set by with_sources() or results.with_source_links, read by
+    # ordered_source_links.
+    source_links_in_order: list["EntrySource"]
 
     class Status(models.TextChoices):
         RUNNING = "running", "Running at the finish"
@@ -1081,7 +1121,9 @@ class Entry(PlainTextModel, NaturalKeyModel, EditVersioned):
 
     @property
     def status_label(self) -> str:
-        label = self.get_status_display()
+        # As get_status_display(), which builds the choices anew at each
+        # call: a results table asks for every row.
+        label = STATUS_LABELS.get(self.status, self.status)
         return f"{label}: {self.reason}" if self.reason else label
 
     @property
@@ -1113,6 +1155,10 @@ class Entry(PlainTextModel, NaturalKeyModel, EditVersioned):
             )
         if errors:
             raise ValidationError(errors)
+
+
+# Each finishing status's label, by value.
+STATUS_LABELS: dict[str, str] = dict(Entry.Status.choices)
 
 
 class SourceLink(NaturalKeyModel):
@@ -1247,14 +1293,15 @@ class CrewQuerySet(NaturalKeyQuerySet):
         object per name were a good part of the time its pages took to load.
         """
         fields = [field.attname for field in Driver._meta.concrete_fields]
-        # Ordered within each entry only: Crew's own ordering goes through the
-        # entry to its race and season, three joins this has no use for.
-        rows = self.order_by("order").values_list(
-            "entry_id", *(f"driver__{name}" for name in fields)
+        rows = self.order_by().values_list(
+            "order", "entry_id", *(f"driver__{name}" for name in fields)
         )
+        # Put in driving order here: Crew's own ordering goes through the
+        # entry to its race and season, three joins this has no use for, and
+        # Django takes longer to compile any ORDER BY than this sort takes.
         drivers: dict[int, Driver] = {}
         by_entry: dict[int, list[Driver]] = defaultdict(list)
-        for entry_id, *values in rows:
+        for _, entry_id, *values in sorted(rows, key=itemgetter(0)):
             driver = drivers.get(values[0])
             if driver is None:
                 driver = drivers[values[0]] = Driver.from_db(self.db, fields, values)

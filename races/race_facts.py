@@ -102,7 +102,7 @@ def race_facts(
     )
     race_references = []
     if pole.is_known or fastest_lap.is_known:
-        race_references = citations.cite(race.source_links.all())
+        race_references = citations.cite(race.ordered_source_links)
     winner = overall_winner(rows)
     race_time = winner.entry.race_time if winner else None
     speed = winner_speed_mph(race, winner)

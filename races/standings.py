@@ -25,7 +25,7 @@ from enum import StrEnum
 from typing import cast
 
 from .classification import ClassifiedEntry
-from .models import CarClass, Driver, Entry, Race, Team
+from .models import CarClass, Driver, Entry, PointsScale, Race, Team
 
 
 class Outcome(StrEnum):
@@ -80,12 +80,13 @@ class Score:
 def score_entry(
     *,
     row: ClassifiedEntry,
-    race: Race,
+    scale: PointsScale,
+    share: Decimal,
     class_winner_laps: int | None,
 ) -> Score:
-    """The points of one classified row under its race's rules."""
+    """The points of one classified row under its race's points scale and its
+    season's minimum share of the class winner's laps."""
     entry = row.entry
-    share = race.season.minimum_distance_share
     position = row.class_position
     if entry.status == Entry.Status.DID_NOT_START:
         return Score(0, Outcome.NOT_STARTED, minimum_share=share)
@@ -96,9 +97,7 @@ def score_entry(
             # Whatever its place, a car this far behind cannot score.
             return Score(0, Outcome.TOO_SHORT, minimum_share=share)
         return Score(0, Outcome.UNKNOWN, minimum_share=share)
-    if race.points_scale is None:
-        raise ValueError(f"{race} has no points scale, so it scores no points")
-    points = race.points_scale.points_for(position)
+    points = scale.points_for(position)
     if position == 1:
         # The class winner sets the distance the others are measured against.
         return Score(points, Outcome.SCORED, position, share)
@@ -140,19 +139,29 @@ def award_points(*, race: Race, rows: list[ClassifiedEntry]) -> list[ScoredEntry
     """
     if race.points_scale is None:
         return [ScoredEntry.of(row, None) for row in rows]
+    scores = race_scores(race=race, rows=rows)
+    return [ScoredEntry.of(row, score) for row, score in zip(rows, scores, strict=True)]
+
+
+def race_scores(*, race: Race, rows: list[ClassifiedEntry]) -> list[Score]:
+    """Each row's score under the rules of a race that counts, in row order.
+
+    `rows` must be the whole classification of the race.
+    """
+    if race.points_scale is None:
+        raise ValueError(f"{race} has no points scale, so it scores no points")
     winner_laps = {
         row.entry.car_class_id: row.entry.laps
         for row in rows
         if row.class_position == 1
     }
+    scale, share = race.points_scale, race.season.minimum_distance_share
     return [
-        ScoredEntry.of(
-            row,
-            score_entry(
-                row=row,
-                race=race,
-                class_winner_laps=winner_laps.get(row.entry.car_class_id),
-            ),
+        score_entry(
+            row=row,
+            scale=scale,
+            share=share,
+            class_winner_laps=winner_laps.get(row.entry.car_class_id),
         )
         for row in rows
     ]
@@ -179,10 +188,14 @@ class RoundResult:
     @classmethod
     def best_of(cls, scores: list[Score]) -> "RoundResult":
         """The result of the best-placed car among several."""
+        result = cls()
+        if len(scores) == 1:
+            # Nearly always: one car a round.
+            result.add(scores[0])
+            return result
         best = max(
             scores, key=lambda s: (s.points, s.is_known, -(s.class_position or 0))
         )
-        result = cls()
         result.add(best)
         result.is_known = any(score.is_known for score in scores)
         return result
@@ -313,19 +326,21 @@ def season_standings(
     best_car_only: dict[int, bool] = {}
     for race in counting:
         best_car_only[race.pk] = race.season.is_team_best_car_only
-        rows = award_points(race=race, rows=rows_by_race.get(race.pk, []))
+        rows = rows_by_race.get(race.pk, [])
         at = (race.pk, column[race.pk])
-        for row in rows:
+        for row, score in zip(rows, race_scores(race=race, rows=rows), strict=True):
             entry = row.entry
             class_id = entry.car_class_id
             if class_id not in classes:
                 classes[class_id] = entry.car_class
+            class_driver_scores = driver_scores[class_id]
             for driver in row.drivers:
-                competitors[("driver", driver.pk)] = driver
-                driver_scores[class_id][driver.pk, at].append(row.score)
+                driver_id = driver.pk
+                competitors[("driver", driver_id)] = driver
+                class_driver_scores[driver_id, at].append(score)
             if entry.team_id is not None:
                 competitors[("team", entry.team_id)] = cast(Team, entry.team)
-                team_scores[class_id][entry.team_id, at].append(row.score)
+                team_scores[class_id][entry.team_id, at].append(score)
     result = []
     for car_class in sorted(classes.values(), key=lambda c: c.display_order):
         drivers = _standings(

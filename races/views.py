@@ -133,11 +133,12 @@ class RaceDetailView(RaceMixin, DetailView):
     query_parameters = {CLASS_FILTER_PARAM: None, "sort": None}
 
     def get_object(self, queryset=None):
-        return get_object_or_404(
-            Race.objects.for_detail().with_facts(),
+        race = get_object_or_404(
+            Race.objects.for_detail().with_fact_drivers(),
             season__year=self.kwargs["year"],
             slug=self.kwargs["slug"],
         )
+        return results.with_race_facts(race)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
