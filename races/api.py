@@ -13,6 +13,7 @@ answer it can give next to its code, so that the document and the behaviour
 cannot drift apart; the answers are read from races/results.py.
 """
 
+import copy
 import datetime
 import math
 
@@ -104,9 +105,20 @@ ANSWERS_OF_EVERY_OPERATION = {
 
 
 class ApiDeclaringEveryAnswer(NinjaAPI):
-    """Lists ANSWERS_OF_EVERY_OPERATION under each operation of the document."""
+    """Lists ANSWERS_OF_EVERY_OPERATION under each operation of the document.
+
+    The document is worked out once per process (about 40 ms; the routes never
+    change while the site runs) and each caller gets a copy of its own.
+    """
 
     def get_openapi_schema(self, **kwargs):
+        documents = self.__dict__.setdefault("openapi_documents", {})
+        key = tuple(sorted(kwargs.items()))
+        if key not in documents:
+            documents[key] = self.document_declaring_every_answer(**kwargs)
+        return copy.deepcopy(documents[key])
+
+    def document_declaring_every_answer(self, **kwargs):
         document = super().get_openapi_schema(**kwargs)
         for operations in document["paths"].values():
             for operation in operations.values():

@@ -289,3 +289,18 @@ def test_gunicorn_refuses_a_long_uri_with_the_documented_414(client, gunicorn_po
     assert answer.startswith(b"HTTP/1.1 414 ")
     assert b"Content-Type: text/html" in answer
     assert "text/html" in declared["content"]
+
+
+def test_document_is_worked_out_once_and_each_caller_gets_its_own_copy(monkeypatch):
+    calls = []
+    work_out = api.document_declaring_every_answer
+    monkeypatch.setattr(api, "openapi_documents", {})
+    monkeypatch.setattr(
+        api,
+        "document_declaring_every_answer",
+        lambda **kwargs: calls.append(kwargs) or work_out(**kwargs),
+    )
+    first = api.get_openapi_schema(path_prefix="/api")
+    first["paths"].clear()
+    assert api.get_openapi_schema(path_prefix="/api") == DOCUMENT
+    assert calls == [{"path_prefix": "/api"}]
