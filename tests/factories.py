@@ -283,8 +283,8 @@ def cite(item: Entry | Race, *sources: Source, note: str = "") -> None:
 
 
 def photo_bytes(
-    width: int = 1200,
-    height: int = 800,
+    width: int = 600,
+    height: int = 400,
     image_format: str = "JPEG",
     *,
     colour: str = "#3a6ea5",
