@@ -1,4 +1,5 @@
 import functools
+import gc
 import os
 import shutil
 import tempfile
@@ -20,6 +21,18 @@ from .factories import make_editor
 
 REDIS_CACHE = "django.core.cache.backends.redis.RedisCache"
 MEMORY_FOLDER = Path("/dev/shm")
+
+
+def pytest_configure(config):
+    """Python's cyclic garbage collector runs less often in test processes.
+
+    Tests make hundreds of thousands of short-lived model objects, and by
+    default a collection runs every 2,000 allocations, each time walking the
+    objects of the modules imported at start-up too: freezing those and
+    collecting every 50,000 allocations saves about 4% of the suite's CPU.
+    """
+    gc.freeze()
+    gc.set_threshold(50_000, 20, 20)
 
 
 def pytest_addoption(parser):
