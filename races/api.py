@@ -111,12 +111,15 @@ class ApiDeclaringEveryAnswer(NinjaAPI):
     change while the site runs) and each caller gets a copy of its own.
     """
 
-    def get_openapi_schema(self, **kwargs):
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        if path_prefix is None:  # as NinjaAPI finds it
+            path_prefix = self.get_root_path(path_params or {})
         documents = self.__dict__.setdefault("openapi_documents", {})
-        key = tuple(sorted(kwargs.items()))
-        if key not in documents:
-            documents[key] = self.document_declaring_every_answer(**kwargs)
-        return copy.deepcopy(documents[key])
+        if path_prefix not in documents:
+            documents[path_prefix] = self.document_declaring_every_answer(
+                path_prefix=path_prefix
+            )
+        return copy.deepcopy(documents[path_prefix])
 
     def document_declaring_every_answer(self, **kwargs):
         document = super().get_openapi_schema(**kwargs)
