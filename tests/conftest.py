@@ -44,10 +44,15 @@ def pytest_addoption(parser):
 
 
 def pytest_collection_modifyitems(config, items):
-    """Browser tests are slow tests too: `pytest -m "not slow"` leaves them out."""
+    """Browser tests are slow tests too: `pytest -m "not slow"` leaves them out.
+
+    Slow tests run first: parallel workers then end on short tests together,
+    rather than one waiting for the other's crawl or subprocess.
+    """
     for item in items:
         if "browser" in item.path.parts:
             item.add_marker(pytest.mark.slow)
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
 
 
 def load_season() -> None:
