@@ -19,6 +19,7 @@ from almsweb.page_memo import PageMemo
 from .wsgi import connections_kept_in_test_transaction
 
 
+@pytest.mark.slow
 def test_loading_the_wsgi_app_imports_every_view_module():
     # gunicorn preloads almsweb.wsgi in its master and forks the workers from
     # it, so whatever this import loads, no visitor waits for.
